@@ -1,0 +1,28 @@
+/**
+ * The composition root: the only module that picks concrete adapters and hands them to the CLI
+ * (and, later, the server). Everything else receives what it needs as arguments.
+ */
+import { readFileSync } from 'node:fs';
+import { createProgram } from '../cli/program.ts';
+import { auditFiles, defaultJobs } from '../files/audit-files.ts';
+import { loadTrustAnchors } from '../files/trust-store.ts';
+import { walkInputs } from '../files/walk.ts';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = createProgram({
+    version: packageVersion(),
+    walkInputs,
+    loadTrustAnchors,
+    auditFiles,
+    defaultJobs,
+    now: () => new Date(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+  return program.run(argv);
+}

@@ -1,0 +1,156 @@
+import { writeFile } from 'node:fs/promises';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type HashAlgorithm } from '../core/audit.types.ts';
+import { summarizeAudit } from '../core/audit-summary.ts';
+import { AbsolveError, ExitCode } from '../core/errors.ts';
+import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from '../core/limits.ts';
+import { parseHashList } from '../core/multi-hasher.ts';
+import { createProgress } from './progress.ts';
+import { renderAuditJSON, renderAuditTable } from './render-audit.ts';
+
+/** What the CLI needs from the outside; src/app supplies the real adapters. */
+export interface CliDeps {
+  version: string;
+  walkInputs(inputs: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string }>>;
+  loadTrustAnchors(options: { trustPaths: readonly string[]; includeDefaultRoots: boolean }): Promise<Uint8Array[]>;
+  auditFiles(
+    files: ReadonlyArray<{ displayPath: string; fsPath: string }>,
+    options: {
+      jobs: number;
+      hashes: readonly HashAlgorithm[];
+      trustAnchors: readonly Uint8Array[];
+      at: Date;
+      limits: AuditLimits;
+      onResult?: (r: ArtifactReport) => void;
+    },
+  ): Promise<ArtifactReport[]>;
+  defaultJobs(): number;
+  now(): Date;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} takes a whole number of 0 or more`);
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface AuditFlags {
+  format: 'table' | 'json';
+  output?: string;
+  hashes: string;
+  trust: string[];
+  defaultTrust: boolean;
+  at?: string;
+  jobs?: number;
+  progress: boolean;
+  color?: boolean;
+  maxParsedPeBytes: number;
+  maxCertificateTableBytes: number;
+}
+
+export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Promise<number> } {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command('absolve')
+    .description('Audit Windows releases: Authenticode signatures and antivirus false-positive risk.')
+    .version(deps.version, '-V, --version')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
+
+  program
+    .command('audit')
+    .description('Find every PE in the given files and folders (by content), hash it and verify its Authenticode signature.')
+    .argument('<paths...>', 'files or release folders')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--hashes <list>', 'digests per file, comma-separated: sha256,sha1,md5,sha512 (sha256 is always computed)', 'sha256')
+    .option('--trust <path>', 'trust anchor certificate (PEM or DER file, or a folder of them); repeatable', collect, [])
+    .option('--no-default-trust', "do not trust Node's bundled root certificates")
+    .option('--at <time>', 'judge certificate validity at this ISO 8601 time instead of now (reproducible audits)')
+    .option('-j, --jobs <n>', 'parallel workers (default: CPU count, max 8; 1 = no worker threads)', positiveInt('--jobs'))
+    .option('--no-progress', 'never draw the progress bar')
+    .option('--no-color', 'no colours in the table')
+    .option('--max-parsed-pe-bytes <bytes>', 'PEs up to this size are fully parsed in memory; larger ones get hashes and signature only', positiveInt('--max-parsed-pe-bytes'), DEFAULT_AUDIT_LIMITS.maxParsedPEBytes)
+    .option('--max-certificate-table-bytes <bytes>', 'largest certificate table read', positiveInt('--max-certificate-table-bytes'), DEFAULT_AUDIT_LIMITS.maxCertificateTableBytes)
+    .action(async (paths: string[], flags: AuditFlags) => {
+      exitCode = await runAudit(deps, paths, flags);
+    });
+
+  return {
+    async run(argv) {
+      try {
+        await program.parseAsync(argv, { from: 'user' });
+        return exitCode;
+      } catch (error) {
+        if (error instanceof CommanderError) {
+          // --help and --version exit 0; every usage mistake exits 2.
+          return error.exitCode === 0 ? ExitCode.ok : ExitCode.usageOrIOError;
+        }
+        if (error instanceof AbsolveError) {
+          deps.stderr.write(`absolve: ${error.code}: ${error.message}\n`);
+          return ExitCode.usageOrIOError;
+        }
+        deps.stderr.write(`absolve: INTERNAL: ${error instanceof Error ? error.message : String(error)}\n`);
+        if (process.env.ABSOLVE_DEBUG !== undefined && error instanceof Error) deps.stderr.write(`${error.stack ?? ''}\n`);
+        return ExitCode.usageOrIOError;
+      }
+    },
+  };
+}
+
+async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Promise<number> {
+  const hashes = parseHashList(flags.hashes);
+  if (hashes === undefined) throw new AbsolveError('USAGE', `--hashes takes a comma-separated list of sha256, sha1, md5, sha512 (got '${flags.hashes}')`);
+  let at = deps.now();
+  if (flags.at !== undefined) {
+    at = new Date(flags.at);
+    if (Number.isNaN(at.getTime())) throw new AbsolveError('USAGE', `--at takes an ISO 8601 time such as 2026-01-31T12:00:00Z (got '${flags.at}')`);
+  }
+  const trustAnchors = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust });
+  const files = await deps.walkInputs(paths);
+  const progress = createProgress(deps.stderr, flags.progress);
+  progress.start(files.length, 'auditing');
+  let artifacts: ArtifactReport[];
+  try {
+    artifacts = await deps.auditFiles(files, {
+      jobs: flags.jobs ?? deps.defaultJobs(),
+      hashes,
+      trustAnchors,
+      at,
+      limits: { maxParsedPEBytes: flags.maxParsedPeBytes, maxCertificateTableBytes: flags.maxCertificateTableBytes },
+      onResult: (r) => progress.tick(r.path),
+    });
+  } finally {
+    progress.stop();
+  }
+  const report: AuditReport = {
+    schema: AUDIT_SCHEMA,
+    tool: { name: 'absolve', version: deps.version },
+    generatedAt: deps.now().toISOString(),
+    verifiedAt: at.toISOString(),
+    inputs: paths,
+    artifacts,
+    summary: summarizeAudit(artifacts),
+  };
+  const useColor = flags.color !== false && flags.output === undefined && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
+  const text = flags.format === 'json' ? renderAuditJSON(report) : renderAuditTable(report, useColor);
+  if (flags.output !== undefined) {
+    try {
+      await writeFile(flags.output, text);
+    } catch (error) {
+      throw new AbsolveError('OUTPUT_UNWRITABLE', `cannot write the report to '${flags.output}': ${(error as Error).message}`, { cause: error });
+    }
+  } else {
+    deps.stdout.write(text);
+  }
+  if (artifacts.some((a) => a.error?.code === 'IO_ERROR')) return ExitCode.usageOrIOError;
+  return report.summary.policyMet ? ExitCode.ok : ExitCode.policyViolation;
+}

@@ -1,0 +1,87 @@
+import pc from 'picocolors';
+import type { ArtifactReport, AuditReport, SignatureStatus } from '../core/audit.types.ts';
+import { violatesPolicy } from '../core/audit-summary.ts';
+
+type Painter = (s: string) => string;
+
+function statusPainter(status: SignatureStatus | 'error' | '-', colors: typeof pc): Painter {
+  switch (status) {
+    case 'valid':
+      return colors.green;
+    case 'untrusted':
+      return colors.yellow;
+    case 'unsigned':
+    case 'invalid':
+    case 'malformed':
+    case 'error':
+      return colors.red;
+    case '-':
+      return colors.dim;
+  }
+}
+
+function statusOf(a: ArtifactReport): SignatureStatus | 'error' | '-' {
+  if (a.error !== null && a.error.code !== 'IO_ERROR' && a.format !== 'pe' && !violatesPolicy(a)) return '-';
+  if (a.error !== null && a.signature === null) return 'error';
+  return a.signature?.status ?? '-';
+}
+
+function describe(a: ArtifactReport): string {
+  if (a.pe === null) return a.format === 'pe' ? 'PE (unreadable)' : 'not a PE';
+  const kind = a.pe.isDll ? 'dll' : a.pe.subsystem === 'windows-gui' ? 'gui' : a.pe.subsystem === 'windows-cui' ? 'console' : a.pe.subsystem;
+  return `PE ${a.pe.machine} ${kind}`;
+}
+
+function note(a: ArtifactReport): string {
+  if (a.error !== null) return `${a.error.code}: ${a.error.message}`;
+  const s = a.signature;
+  if (s === null) return '';
+  if (s.status === 'valid') {
+    const parts = [s.digestAlgorithm ?? ''];
+    parts.push(s.timestamp ? `timestamped ${s.timestamp.time.slice(0, 10)}` : 'no timestamp');
+    if (s.nested.length > 0) parts.push(`+${s.nested.length} nested (${s.nested.map((n) => `${n.digestAlgorithm ?? '?'} ${n.status}`).join(', ')})`);
+    return parts.join(', ');
+  }
+  return `${s.reasonCode}: ${s.reason}`;
+}
+
+function commonName(dn: string): string {
+  const m = /(?:^|,)CN=((?:\\.|[^,])*)/.exec(dn);
+  return (m?.[1] ?? dn).replace(/\\(.)/g, '$1');
+}
+
+function pad(s: string, width: number): string {
+  return s.length >= width ? s : s + ' '.repeat(width - s.length);
+}
+
+/** The readable table: one line per file, then a summary. */
+export function renderAuditTable(report: AuditReport, useColor: boolean): string {
+  const colors = pc.createColors(useColor);
+  const rows = report.artifacts.map((a) => {
+    const status = statusOf(a);
+    return {
+      status,
+      cells: [status, a.path, describe(a), a.signature?.signer ? commonName(a.signature.signer.subject) : '', note(a)],
+    };
+  });
+  const headers = ['STATUS', 'PATH', 'TYPE', 'SIGNER', 'DETAILS'];
+  const widths = headers.map((h, i) => Math.min(i === 4 ? 200 : 60, Math.max(h.length, ...rows.map((r) => (r.cells[i] ?? '').length))));
+  const lines = [colors.bold(headers.map((h, i) => pad(h, widths[i] ?? 0)).join('  ').trimEnd())];
+  for (const row of rows) {
+    const paint = statusPainter(row.status, colors);
+    const cells = row.cells.map((c, i) => pad(c, widths[i] ?? 0));
+    cells[0] = paint(cells[0] ?? '');
+    lines.push(cells.join('  ').trimEnd());
+  }
+  const s = report.summary;
+  lines.push('');
+  lines.push(
+    `${s.files} files, ${s.pe} PE: ${s.valid} valid, ${s.invalid} invalid, ${s.untrusted} untrusted, ${s.unsigned} unsigned, ${s.malformed} malformed; ${s.errors} with errors`,
+  );
+  lines.push(s.policyMet ? colors.green('Policy met: every PE carries a valid signature.') : colors.red(`Policy violated by ${s.violations} file(s).`));
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderAuditJSON(report: AuditReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

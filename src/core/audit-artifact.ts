@@ -1,0 +1,310 @@
+/**
+ * Audits one artifact: hashes it, recognises a PE by its content, verifies its Authenticode
+ * signature and summarises the image. Each file is read once: the header chunk tells where the
+ * Authenticode digest must skip bytes, the certificate table (one small read at its offset) tells
+ * which digests are needed, and the single streaming pass feeds the file hashes and the
+ * Authenticode digests from the same chunks.
+ */
+import { ParseError } from '../binary/index.ts';
+import {
+  looksLikePE,
+  parsePE,
+  parsePEHeaders,
+  parseWinCertificates,
+  type PEHeaders,
+  type PEImage,
+} from '../formats/pe/index.ts';
+import {
+  createAuthenticodeHasher,
+  parseAuthenticodeSignature,
+  verifyAuthenticode,
+  type AuthenticodeSignature,
+  type DigestAlgorithm,
+  type SignatureVerdict,
+} from '../authenticode/index.ts';
+import type { ArtifactReport, Finding, HashAlgorithm, PESummary, SignatureReport } from './audit.types.ts';
+import type { AuditLimits } from './limits.ts';
+import { READ_CHUNK_BYTES } from './limits.ts';
+import { MultiHasher } from './multi-hasher.ts';
+import type { ByteSource } from './ports.ts';
+
+export interface AuditArtifactOptions {
+  /** Path as shown in the report. */
+  path: string;
+  hashes: readonly HashAlgorithm[];
+  /** DER certificates accepted as roots for code signing and timestamping. */
+  trustAnchors: readonly Uint8Array[];
+  /** The instant signatures are judged at when no timestamp applies. */
+  at: Date;
+  limits: AuditLimits;
+}
+
+/** Names that promise a Windows PE; a non-PE behind one of them is a violation (a broken or disguised file). */
+const PE_EXTENSIONS = new Set(['exe', 'dll', 'sys', 'ocx', 'scr', 'cpl', 'efi', 'drv', 'mui', 'ax', 'com']);
+
+export function hasPEExtension(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && PE_EXTENSIONS.has(base.slice(dot + 1).toLowerCase());
+}
+
+class SourceReadError extends Error {
+  override readonly name = 'SourceReadError';
+}
+
+async function readExactly(source: ByteSource, into: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < into.length) {
+    const n = await source.read(into.subarray(done), position + done);
+    if (n <= 0) throw new SourceReadError(`file shrank while being read (expected ${into.length} bytes at offset ${position})`);
+    done += n;
+  }
+}
+
+function emptyReport(path: string, size: number): ArtifactReport {
+  return { path, size, sha256: '', hashes: {}, format: 'unknown', pe: null, signature: null, findings: [], error: null };
+}
+
+export async function auditArtifact(source: ByteSource, options: AuditArtifactOptions): Promise<ArtifactReport> {
+  const report = emptyReport(options.path, source.size);
+  try {
+    await auditInto(report, source, options);
+  } catch (error) {
+    if (error instanceof SourceReadError) {
+      report.error = { code: 'IO_ERROR', message: error.message };
+    } else if (isNodeIOError(error)) {
+      report.error = { code: 'IO_ERROR', message: `cannot read the file: ${error.message}` };
+    } else if (error instanceof ParseError) {
+      report.error = { code: error.code, message: error.message };
+    } else {
+      // A bug in Absolve, not a property of the file: say so instead of pretending the file is bad.
+      report.error = { code: 'INTERNAL', message: `internal error while auditing this file: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+  return report;
+}
+
+function isNodeIOError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && /^E[A-Z]+$/.test((error as { code: string }).code);
+}
+
+async function auditInto(report: ArtifactReport, source: ByteSource, options: AuditArtifactOptions): Promise<void> {
+  const size = source.size;
+  const hasher = new MultiHasher(options.hashes);
+  const headLength = Math.min(size, READ_CHUNK_BYTES);
+  const head = new Uint8Array(headLength);
+  await readExactly(source, head, 0);
+
+  const startsWithMZ = headLength >= 2 && head[0] === 0x4d && head[1] === 0x5a;
+  let headers: PEHeaders | undefined;
+  let headerError: ParseError | undefined;
+  if (startsWithMZ) {
+    try {
+      headers = parsePEHeaders(head, size);
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      headerError = error;
+    }
+  }
+
+  if (headers === undefined) {
+    // Not a PE (or a broken one): hash only.
+    hasher.update(head);
+    await streamRest(source, headLength, size, (chunk) => hasher.update(chunk));
+    finishHashes(report, hasher);
+    if (headerError !== undefined) {
+      report.format = looksLikePE(head) ? 'pe' : 'unknown';
+      report.error = { code: headerError.code, message: `not a valid PE file: ${headerError.message}` };
+    } else if (size === 0 && hasPEExtension(options.path)) {
+      report.error = { code: 'EMPTY_FILE', message: 'the file is empty (0 bytes) although its name promises a Windows executable' };
+    } else if (hasPEExtension(options.path)) {
+      report.error = { code: 'NOT_A_PE', message: 'the name promises a Windows executable but the content is not a PE file (no MZ/PE header)' };
+    }
+    return;
+  }
+
+  report.format = 'pe';
+  const findings: Finding[] = [];
+  const prepared = await prepareSignature(source, headers, size, options, findings);
+
+  const keepInMemory = size <= options.limits.maxParsedPEBytes;
+  const whole = keepInMemory ? new Uint8Array(size) : undefined;
+  whole?.set(head);
+  const authHasher = prepared.algorithms.length > 0 ? createAuthenticodeHasher(headers.authenticode, size, prepared.algorithms) : undefined;
+  hasher.update(head);
+  authHasher?.update(head, 0);
+  await streamRest(
+    source,
+    headLength,
+    size,
+    (chunk, offset) => {
+      hasher.update(chunk);
+      authHasher?.update(chunk, offset);
+    },
+    whole,
+  );
+  finishHashes(report, hasher);
+
+  let image: PEImage | undefined;
+  if (whole !== undefined) {
+    image = parsePE(whole);
+    for (const anomaly of image.anomalies) findings.push({ id: anomaly.id, severity: 'warning', message: anomaly.message });
+  } else {
+    findings.push({
+      id: 'PE_NOT_FULLY_PARSED',
+      severity: 'note',
+      message: `larger than maxParsedPEBytes (${options.limits.maxParsedPEBytes} bytes): hashes and signature were checked, imports and resources were not read`,
+    });
+  }
+  report.pe = summarizePE(headers, image);
+
+  if (prepared.signature !== undefined && authHasher !== undefined) {
+    const verdict = await verifyAuthenticode({
+      signature: prepared.signature,
+      computedDigests: authHasher.digest(),
+      trustAnchors: options.trustAnchors,
+      at: options.at,
+    });
+    report.signature = toSignatureReport(verdict);
+  } else {
+    report.signature = prepared.report;
+  }
+  report.findings = findings;
+}
+
+interface PreparedSignature {
+  signature?: AuthenticodeSignature;
+  algorithms: DigestAlgorithm[];
+  /** Set when there is nothing to verify (unsigned or malformed). */
+  report: SignatureReport;
+}
+
+function statusOnly(status: 'unsigned' | 'malformed', reasonCode: string, reason: string): SignatureReport {
+  return { status, reason, reasonCode, digestAlgorithm: null, signer: null, timestamp: null, nested: [] };
+}
+
+async function prepareSignature(
+  source: ByteSource,
+  headers: PEHeaders,
+  size: number,
+  options: AuditArtifactOptions,
+  findings: Finding[],
+): Promise<PreparedSignature> {
+  const table = headers.authenticode.certificateTable;
+  if (table === undefined) {
+    return { algorithms: [], report: statusOnly('unsigned', 'NOT_SIGNED', 'the file has no Authenticode signature') };
+  }
+  if (table.problem !== undefined) {
+    return { algorithms: [], report: statusOnly('malformed', table.problem.code, table.problem.message) };
+  }
+  if (table.size > options.limits.maxCertificateTableBytes) {
+    return {
+      algorithms: [],
+      report: statusOnly('malformed', 'CERTIFICATE_TABLE_TOO_LARGE', `the certificate table is ${table.size} bytes, above maxCertificateTableBytes (${options.limits.maxCertificateTableBytes})`),
+    };
+  }
+  if (table.offset + table.size > size) {
+    return { algorithms: [], report: statusOnly('malformed', 'PE_BAD_SECURITY_DIRECTORY', 'the certificate table runs past the end of the file') };
+  }
+  const tableBytes = new Uint8Array(table.size);
+  await readExactly(source, tableBytes, table.offset);
+  try {
+    const entries = parseWinCertificates(tableBytes);
+    const signedData = entries.filter((e) => e.certificateType === 0x0002);
+    const first = signedData[0];
+    if (first === undefined) {
+      return { algorithms: [], report: statusOnly('malformed', 'NO_PKCS7_SIGNATURE', 'the certificate table holds no PKCS#7 SignedData entry') };
+    }
+    if (entries.length > 1) {
+      findings.push({ id: 'MULTIPLE_WIN_CERTIFICATES', severity: 'warning', message: `the certificate table holds ${entries.length} entries; Windows only uses the first` });
+    }
+    const signature = parseAuthenticodeSignature(first.certificate);
+    return { signature, algorithms: collectAlgorithms(signature), report: statusOnly('malformed', 'NOT_VERIFIED', '') };
+  } catch (error) {
+    if (error instanceof ParseError) {
+      return { algorithms: [], report: statusOnly('malformed', error.code, `the signature cannot be parsed: ${error.message}`) };
+    }
+    throw error;
+  }
+}
+
+function collectAlgorithms(signature: AuthenticodeSignature): DigestAlgorithm[] {
+  const found = new Set<DigestAlgorithm>();
+  const visit = (s: AuthenticodeSignature): void => {
+    found.add(s.digestAlgorithm);
+    for (const n of s.nested) visit(n);
+  };
+  visit(signature);
+  return [...found];
+}
+
+async function streamRest(
+  source: ByteSource,
+  from: number,
+  size: number,
+  onChunk: (chunk: Uint8Array, offset: number) => void,
+  into?: Uint8Array,
+): Promise<void> {
+  const scratch = into === undefined && size - from > 0 ? new Uint8Array(Math.min(READ_CHUNK_BYTES, size - from)) : undefined;
+  for (let offset = from; offset < size; ) {
+    const length = Math.min(READ_CHUNK_BYTES, size - offset);
+    const target = into !== undefined ? into.subarray(offset, offset + length) : (scratch as Uint8Array).subarray(0, length);
+    await readExactly(source, target, offset);
+    onChunk(target, offset);
+    offset += length;
+  }
+}
+
+function finishHashes(report: ArtifactReport, hasher: MultiHasher): void {
+  report.hashes = hasher.digest();
+  report.sha256 = report.hashes.sha256 ?? '';
+}
+
+function sectionFlags(s: { readable: boolean; writable: boolean; executable: boolean }): string {
+  return `${s.readable ? 'r' : '-'}${s.writable ? 'w' : '-'}${s.executable ? 'x' : '-'}`;
+}
+
+export function summarizePE(headers: PEHeaders, image: PEImage | undefined): PESummary {
+  const stamp = headers.timeDateStamp;
+  const english = image?.versionInfo ? pickStringTable(image.versionInfo.strings) : undefined;
+  return {
+    machine: headers.machineName,
+    bits: headers.bits,
+    subsystem: headers.subsystemName,
+    isDll: headers.isDll,
+    linkTimestamp: stamp === 0 ? null : new Date(stamp * 1000).toISOString(),
+    entryPoint: headers.addressOfEntryPoint,
+    sections: headers.sections.map((s) => ({ name: s.name, virtualSize: s.virtualSize, rawSize: s.sizeOfRawData, flags: sectionFlags(s) })),
+    imports: (image?.imports ?? []).map((i) => ({ dll: i.dll, functions: i.functions.length })),
+    exports: (image?.exports?.functions ?? []).flatMap((f) => (f.name === undefined ? [] : [f.name])),
+    versionInfo:
+      image?.versionInfo === undefined
+        ? null
+        : { fileVersion: image.versionInfo.fileVersion, productVersion: image.versionInfo.productVersion, strings: english ?? {} },
+    hasManifest: image?.manifest !== undefined,
+    overlay: image?.overlay ?? null,
+    checksum: image?.checksum ?? null,
+  };
+}
+
+/** Prefer US English (0409) string tables, as Explorer's Details tab does, else the first one. */
+function pickStringTable(tables: Record<string, Record<string, string>>): Record<string, string> | undefined {
+  const keys = Object.keys(tables);
+  const preferred = keys.find((k) => k.toLowerCase().startsWith('0409')) ?? keys[0];
+  return preferred === undefined ? undefined : tables[preferred];
+}
+
+export function toSignatureReport(verdict: SignatureVerdict): SignatureReport {
+  const out: SignatureReport = {
+    status: verdict.status,
+    reason: verdict.reason,
+    reasonCode: verdict.reasonCode,
+    digestAlgorithm: verdict.digestAlgorithm,
+    signer: verdict.signer,
+    timestamp: verdict.timestamp === null ? null : { time: verdict.timestamp.time, kind: verdict.timestamp.kind },
+    nested: verdict.nested.map(toSignatureReport),
+  };
+  if (verdict.programName !== undefined) out.programName = verdict.programName;
+  if (verdict.moreInfoUrl !== undefined) out.moreInfoUrl = verdict.moreInfoUrl;
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * The audit report: schema `absolve.audit/v1` (documented field by field in the README).
+ * Plain data only, so it crosses worker threads and goes to JSON unchanged.
+ */
+
+export const AUDIT_SCHEMA = 'absolve.audit/v1';
+
+export type SignatureStatus = 'valid' | 'invalid' | 'untrusted' | 'unsigned' | 'malformed';
+
+export type HashAlgorithm = 'sha256' | 'sha1' | 'md5' | 'sha512';
+
+export interface SignerReport {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  thumbprintSha1: string;
+  thumbprintSha256: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+export interface TimestampReport {
+  time: string;
+  kind: 'rfc3161' | 'authenticode';
+}
+
+export interface SignatureReport {
+  status: SignatureStatus;
+  /** One line a person can act on. */
+  reason: string;
+  /** Stable code for `reason` (e.g. OK, DIGEST_MISMATCH, CHAIN_UNTRUSTED, NOT_SIGNED). */
+  reasonCode: string;
+  digestAlgorithm: string | null;
+  signer: SignerReport | null;
+  timestamp: TimestampReport | null;
+  /** Nested signatures (1.3.6.1.4.1.311.2.4.1), e.g. the SHA-256 half of a dual signature. */
+  nested: SignatureReport[];
+  programName?: string;
+  moreInfoUrl?: string;
+}
+
+export interface PESummary {
+  machine: string;
+  bits: 32 | 64;
+  subsystem: string;
+  isDll: boolean;
+  linkTimestamp: string | null;
+  entryPoint: number;
+  sections: Array<{ name: string; virtualSize: number; rawSize: number; flags: string }>;
+  imports: Array<{ dll: string; functions: number }>;
+  exports: string[];
+  versionInfo: { fileVersion: string; productVersion: string; strings: Record<string, string> } | null;
+  hasManifest: boolean;
+  overlay: { offset: number; size: number } | null;
+  checksum: { stored: number; computed: number } | null;
+}
+
+export type Severity = 'error' | 'warning' | 'note';
+
+export interface Finding {
+  /** Stable identifier (e.g. PE_SECTION_DATA_PAST_EOF); never reworded. */
+  id: string;
+  severity: Severity;
+  message: string;
+}
+
+export interface ArtifactError {
+  code: string;
+  message: string;
+}
+
+export interface ArtifactReport {
+  /** As given on the command line (relative stays relative); container members use `CONTAINER!/MEMBER`. */
+  path: string;
+  size: number;
+  sha256: string;
+  /** Extra digests requested with --hashes (always includes sha256). */
+  hashes: Partial<Record<HashAlgorithm, string>>;
+  /** What the content is (by magic bytes, not by name): `pe`, or `unknown`. */
+  format: 'pe' | 'unknown';
+  pe: PESummary | null;
+  signature: SignatureReport | null;
+  findings: Finding[];
+  error: ArtifactError | null;
+}
+
+export interface AuditSummary {
+  files: number;
+  pe: number;
+  valid: number;
+  invalid: number;
+  untrusted: number;
+  unsigned: number;
+  malformed: number;
+  errors: number;
+  /** Artifacts that break the policy (by default: a PE whose signature is not valid, or a file that claims to be a PE and is not). */
+  violations: number;
+  policyMet: boolean;
+}
+
+export interface AuditReport {
+  schema: typeof AUDIT_SCHEMA;
+  tool: { name: 'absolve'; version: string };
+  generatedAt: string;
+  /** The instant signatures were judged at (certificate validity when no timestamp applies). */
+  verifiedAt: string;
+  inputs: string[];
+  artifacts: ArtifactReport[];
+  summary: AuditSummary;
+}

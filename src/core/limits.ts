@@ -1,0 +1,17 @@
+/**
+ * Named limits for untrusted input, with their units. Every one can be raised from the CLI.
+ */
+export interface AuditLimits {
+  /** PEs up to this size are read into memory and fully parsed (imports, resources, version info). Larger ones are streamed: hashes and signature only. */
+  maxParsedPEBytes: number;
+  /** Largest attribute certificate table we read (real ones are a few KB; dual signatures with chains stay far below 1 MiB). */
+  maxCertificateTableBytes: number;
+}
+
+export const DEFAULT_AUDIT_LIMITS: AuditLimits = {
+  maxParsedPEBytes: 512 * 1024 * 1024,
+  maxCertificateTableBytes: 16 * 1024 * 1024,
+};
+
+/** Bytes read per I/O call when streaming a file: big enough to amortise syscalls, small enough to stay in cache while hashed. */
+export const READ_CHUNK_BYTES = 1024 * 1024;
