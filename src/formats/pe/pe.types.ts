@@ -55,6 +55,11 @@ export interface AuthenticodeLayout {
   certificateTable:
     | { offset: number; size: number; problem?: { code: 'PE_BAD_SECURITY_DIRECTORY'; message: string } }
     | undefined;
+  /**
+   * False when NumberOfRvaAndSizes (or SizeOfOptionalHeader) leaves no room for directory 4: such a file
+   * cannot carry a signature, and `securityDirectoryEntryOffset` is then only where the entry would be.
+   */
+  securityDirectoryEntryPresent: boolean;
 }
 
 export interface PEHeaders {
@@ -89,7 +94,59 @@ export interface PEHeaders {
   /** End of the last section's raw data (or SizeOfHeaders): where an overlay would begin. */
   endOfImageData: number;
   authenticode: AuthenticodeLayout;
+  /** The true file size the headers were checked against (may exceed the bytes that were parsed). */
+  fileSize: number;
+  /** File offset of the optional header (e_lfanew + 4 + 20). */
+  optionalHeaderOffset: number;
+  /** COFF SizeOfOptionalHeader: the section table starts this many bytes after the optional header. */
+  sizeOfOptionalHeader: number;
+  /** File offset of the first IMAGE_SECTION_HEADER. */
+  sectionTableOffset: number;
+  /** NumberOfRvaAndSizes as stored (may exceed 16; `dataDirectories` is bounded). */
+  numberOfRvaAndSizes: number;
+  /** Header-level oddities (see PEAnomalyId); `parsePE` merges them into `PEImage.anomalies`. */
+  anomalies: PEAnomaly[];
 }
+
+/** Codes of the ParseErrors thrown by the PE parser (broken headers or certificate table). */
+export type PEErrorCode =
+  | 'PE_NOT_MZ'
+  | 'PE_BAD_E_LFANEW'
+  | 'PE_NOT_PE_SIGNATURE'
+  | 'PE_TRUNCATED'
+  | 'PE_BAD_OPTIONAL_HEADER'
+  | 'PE_SECTION_TABLE_PAST_EOF'
+  | 'PE_TOO_MANY_SECTIONS'
+  | 'PE_BAD_CERTIFICATE_TABLE';
+
+/** Stable IDs of PE anomalies (tolerable oddities reported instead of thrown). */
+export type PEAnomalyId =
+  // headers
+  | 'PE_TOO_MANY_DATA_DIRECTORIES'
+  | 'PE_DATA_DIRECTORIES_TRUNCATED'
+  | 'PE_NO_SECURITY_DIRECTORY_ENTRY'
+  | 'PE_SECTION_NAME_UNRESOLVED'
+  | 'PE_SECTION_DATA_PAST_EOF'
+  | 'PE_BAD_SECURITY_DIRECTORY'
+  | 'PE_CERTIFICATE_TABLE_MISALIGNED'
+  | 'PE_CERTIFICATE_TABLE_NOT_AT_END'
+  // parsePE
+  | 'PE_FILE_TRUNCATED'
+  | 'PE_IMPORTS_TRUNCATED'
+  | 'PE_IMPORTS_LIMIT'
+  | 'PE_BAD_IMPORT_DESCRIPTOR'
+  | 'PE_EXPORTS_TRUNCATED'
+  | 'PE_BAD_EXPORT_DIRECTORY'
+  | 'PE_EXPORTS_LIMIT'
+  | 'PE_RESOURCES_TRUNCATED'
+  | 'PE_RESOURCE_LOOP'
+  | 'PE_RESOURCE_TOO_DEEP'
+  | 'PE_RESOURCES_LIMIT'
+  | 'PE_VERSION_INFO_TRUNCATED'
+  | 'PE_BAD_VERSION_INFO'
+  | 'PE_MANIFEST_TRUNCATED'
+  | 'PE_CHECKSUM_MISMATCH'
+  | 'PE_DATA_AFTER_CERTIFICATE_TABLE';
 
 export interface PEImport {
   dll: string;
@@ -119,6 +176,7 @@ export interface PEResourceSummary {
 
 /** A tolerable oddity found while parsing (not an exception). IDs are stable. */
 export interface PEAnomaly {
+  /** One of PEAnomalyId (typed as string so consumers may mix in their own findings). */
   id: string;
   message: string;
 }

@@ -1,0 +1,244 @@
+/**
+ * Test-only byte builder for synthetic PE images. Field offsets are computed here from the PE/COFF
+ * specification's field lists (name, size) — independently of the constants in src/formats/pe — so the
+ * table-driven tests cross-check the parser's offsets against the spec rather than against themselves.
+ */
+
+/** [PECOFF] "MS-DOS Stub" (IMAGE_DOS_HEADER, winnt.h). */
+export const DOS_FIELDS: ReadonlyArray<readonly [string, number]> = [
+  ['e_magic', 2], ['e_cblp', 2], ['e_cp', 2], ['e_crlc', 2], ['e_cparhdr', 2], ['e_minalloc', 2], ['e_maxalloc', 2],
+  ['e_ss', 2], ['e_sp', 2], ['e_csum', 2], ['e_ip', 2], ['e_cs', 2], ['e_lfarlc', 2], ['e_ovno', 2], ['e_res', 8],
+  ['e_oemid', 2], ['e_oeminfo', 2], ['e_res2', 20], ['e_lfanew', 4],
+];
+/** [PECOFF] "COFF File Header (Object and Image)". */
+export const COFF_FIELDS: ReadonlyArray<readonly [string, number]> = [
+  ['Machine', 2], ['NumberOfSections', 2], ['TimeDateStamp', 4], ['PointerToSymbolTable', 4], ['NumberOfSymbols', 4],
+  ['SizeOfOptionalHeader', 2], ['Characteristics', 2],
+];
+/** [PECOFF] "Optional Header Standard Fields" + "Optional Header Windows-Specific Fields". */
+export function optionalFields(bits: 32 | 64): ReadonlyArray<readonly [string, number]> {
+  const w = bits === 64 ? 8 : 4;
+  return [
+    ['Magic', 2], ['MajorLinkerVersion', 1], ['MinorLinkerVersion', 1], ['SizeOfCode', 4], ['SizeOfInitializedData', 4],
+    ['SizeOfUninitializedData', 4], ['AddressOfEntryPoint', 4], ['BaseOfCode', 4], ...(bits === 32 ? [['BaseOfData', 4] as const] : []),
+    ['ImageBase', w], ['SectionAlignment', 4], ['FileAlignment', 4], ['MajorOperatingSystemVersion', 2],
+    ['MinorOperatingSystemVersion', 2], ['MajorImageVersion', 2], ['MinorImageVersion', 2], ['MajorSubsystemVersion', 2],
+    ['MinorSubsystemVersion', 2], ['Win32VersionValue', 4], ['SizeOfImage', 4], ['SizeOfHeaders', 4], ['CheckSum', 4],
+    ['Subsystem', 2], ['DllCharacteristics', 2], ['SizeOfStackReserve', w], ['SizeOfStackCommit', w],
+    ['SizeOfHeapReserve', w], ['SizeOfHeapCommit', w], ['LoaderFlags', 4], ['NumberOfRvaAndSizes', 4],
+  ];
+}
+/** [PECOFF] "Section Table (Section Headers)". */
+export const SECTION_FIELDS: ReadonlyArray<readonly [string, number]> = [
+  ['Name', 8], ['VirtualSize', 4], ['VirtualAddress', 4], ['SizeOfRawData', 4], ['PointerToRawData', 4],
+  ['PointerToRelocations', 4], ['PointerToLinenumbers', 4], ['NumberOfRelocations', 2], ['NumberOfLinenumbers', 2],
+  ['Characteristics', 4],
+];
+
+/** Offsets (and total size) computed by summing the field sizes in order. */
+export function layout(fields: ReadonlyArray<readonly [string, number]>): { offsets: Record<string, number>; size: number } {
+  const offsets: Record<string, number> = {};
+  let at = 0;
+  for (const [name, size] of fields) {
+    offsets[name] = at;
+    at += size;
+  }
+  return { offsets, size: at };
+}
+
+export function off(fields: { offsets: Record<string, number> }, name: string): number {
+  const v = fields.offsets[name];
+  if (v === undefined) throw new Error(`no field ${name}`);
+  return v;
+}
+
+export interface SectionSpec {
+  name: string;
+  /** Raw data; or a function of the section's RVA (to build tables that point into themselves). */
+  data?: Uint8Array | ((rva: number) => Uint8Array);
+  virtualSize?: number;
+  characteristics?: number;
+}
+
+export interface BuildOptions {
+  bits?: 32 | 64;
+  eLfanew?: number;
+  machine?: number;
+  characteristics?: number;
+  subsystem?: number;
+  numberOfRvaAndSizes?: number;
+  sections?: SectionSpec[];
+  /** [index, virtualAddress, size]; a function receives the section RVAs by name. */
+  directories?: Array<[number, number, number]> | ((rvas: Record<string, number>) => Array<[number, number, number]>);
+  /** Bytes appended after the last section (overlay). */
+  overlay?: Uint8Array;
+  /** Long names: stored as "/N" with a COFF string table (PointerToSymbolTable, NumberOfSymbols = 0) after the overlay. */
+  longNames?: boolean;
+}
+
+export interface BuiltPE {
+  bytes: Uint8Array;
+  peHeaderOffset: number;
+  coffOffset: number;
+  optionalHeaderOffset: number;
+  sectionTableOffset: number;
+  dataDirectoriesOffset: number;
+  sectionRvas: Record<string, number>;
+  sectionOffsets: Record<string, number>;
+}
+
+export const FILE_ALIGNMENT = 0x200;
+export const SECTION_ALIGNMENT = 0x1000;
+const align = (n: number, a: number): number => Math.ceil(n / a) * a;
+
+export function buildPE(options: BuildOptions = {}): BuiltPE {
+  const bits = options.bits ?? 64;
+  const dos = layout(DOS_FIELDS);
+  const coff = layout(COFF_FIELDS);
+  const opt = layout(optionalFields(bits));
+  const sec = layout(SECTION_FIELDS);
+  const eLfanew = options.eLfanew ?? 0x80;
+  const specs = options.sections ?? [{ name: '.text', data: new Uint8Array([0xc3]), characteristics: 0x60000020 }];
+  const dirCount = options.numberOfRvaAndSizes ?? 16;
+  const sizeOfOptionalHeader = opt.size + 8 * dirCount;
+  const coffOffset = eLfanew + 4;
+  const optionalHeaderOffset = coffOffset + coff.size;
+  const sectionTableOffset = optionalHeaderOffset + sizeOfOptionalHeader;
+  const sizeOfHeaders = align(sectionTableOffset + sec.size * specs.length, FILE_ALIGNMENT);
+
+  // Lay out the sections: RVAs from 0x1000, raw data after the headers.
+  const sectionRvas: Record<string, number> = {};
+  const sectionOffsets: Record<string, number> = {};
+  const datas: Uint8Array[] = [];
+  let rva = SECTION_ALIGNMENT;
+  let fileAt = sizeOfHeaders;
+  const headers: Array<{ name: string; va: number; vsize: number; raw: number; rawSize: number; ch: number }> = [];
+  for (const s of specs) {
+    const data = typeof s.data === 'function' ? s.data(rva) : (s.data ?? new Uint8Array(0));
+    const rawSize = align(data.length, FILE_ALIGNMENT);
+    sectionRvas[s.name] = rva;
+    sectionOffsets[s.name] = rawSize === 0 ? 0 : fileAt;
+    headers.push({ name: s.name, va: rva, vsize: s.virtualSize ?? Math.max(data.length, 1), raw: rawSize === 0 ? 0 : fileAt, rawSize, ch: s.characteristics ?? 0x40000040 });
+    datas.push(data);
+    fileAt += rawSize;
+    rva += align(Math.max(s.virtualSize ?? data.length, 1), SECTION_ALIGNMENT);
+  }
+  const sizeOfImage = rva;
+  const overlay = options.overlay ?? new Uint8Array(0);
+  const imageEnd = fileAt;
+  // COFF string table: 4-byte size then NUL-terminated names.
+  const longNameBytes: number[] = [];
+  const longNameOffsets: Record<string, number> = {};
+  if (options.longNames === true) {
+    for (const h of headers) {
+      if (h.name.length > 8) {
+        longNameOffsets[h.name] = 4 + longNameBytes.length;
+        for (const ch of new TextEncoder().encode(h.name)) longNameBytes.push(ch);
+        longNameBytes.push(0);
+      }
+    }
+  }
+  const stringTableOffset = imageEnd + overlay.length;
+  const stringTableSize = options.longNames === true ? 4 + longNameBytes.length : 0;
+  const total = stringTableOffset + stringTableSize;
+  const bytes = new Uint8Array(total);
+  const dv = new DataView(bytes.buffer);
+
+  // DOS header + stub-less body.
+  dv.setUint16(off(dos, 'e_magic'), 0x5a4d, true);
+  dv.setUint32(off(dos, 'e_lfanew'), eLfanew, true);
+  // "PE\0\0"
+  bytes.set([0x50, 0x45, 0, 0], eLfanew);
+  // COFF header.
+  const c = (name: string): number => coffOffset + off(coff, name);
+  dv.setUint16(c('Machine'), options.machine ?? (bits === 64 ? 0x8664 : 0x14c), true);
+  dv.setUint16(c('NumberOfSections'), headers.length, true);
+  dv.setUint32(c('TimeDateStamp'), 0x5f000000, true);
+  if (options.longNames === true) dv.setUint32(c('PointerToSymbolTable'), stringTableOffset, true);
+  dv.setUint16(c('SizeOfOptionalHeader'), sizeOfOptionalHeader, true);
+  dv.setUint16(c('Characteristics'), options.characteristics ?? 0x0022, true);
+  // Optional header.
+  const o = (name: string): number => optionalHeaderOffset + off(opt, name);
+  dv.setUint16(o('Magic'), bits === 64 ? 0x20b : 0x10b, true);
+  dv.setUint8(o('MajorLinkerVersion'), 14);
+  dv.setUint8(o('MinorLinkerVersion'), 29);
+  dv.setUint32(o('AddressOfEntryPoint'), SECTION_ALIGNMENT, true);
+  if (bits === 64) dv.setBigUint64(o('ImageBase'), 0x140000000n, true);
+  else dv.setUint32(o('ImageBase'), 0x400000, true);
+  dv.setUint32(o('SectionAlignment'), SECTION_ALIGNMENT, true);
+  dv.setUint32(o('FileAlignment'), FILE_ALIGNMENT, true);
+  dv.setUint32(o('SizeOfImage'), sizeOfImage, true);
+  dv.setUint32(o('SizeOfHeaders'), sizeOfHeaders, true);
+  dv.setUint16(o('Subsystem'), options.subsystem ?? 3, true);
+  dv.setUint16(o('DllCharacteristics'), 0x8160, true);
+  dv.setUint32(o('NumberOfRvaAndSizes'), dirCount, true);
+  const dataDirectoriesOffset = optionalHeaderOffset + opt.size;
+  const dirs = typeof options.directories === 'function' ? options.directories(sectionRvas) : (options.directories ?? []);
+  for (const [index, va, size] of dirs) {
+    if (index >= dirCount) continue;
+    dv.setUint32(dataDirectoriesOffset + index * 8, va, true);
+    dv.setUint32(dataDirectoriesOffset + index * 8 + 4, size, true);
+  }
+  // Section table + data.
+  headers.forEach((h, i) => {
+    const at = sectionTableOffset + i * sec.size;
+    const nameOffset = longNameOffsets[h.name];
+    const storedName = nameOffset === undefined ? h.name : `/${nameOffset}`;
+    bytes.set(new TextEncoder().encode(storedName).subarray(0, 8), at + off(sec, 'Name'));
+    dv.setUint32(at + off(sec, 'VirtualSize'), h.vsize, true);
+    dv.setUint32(at + off(sec, 'VirtualAddress'), h.va, true);
+    dv.setUint32(at + off(sec, 'SizeOfRawData'), h.rawSize, true);
+    dv.setUint32(at + off(sec, 'PointerToRawData'), h.raw, true);
+    dv.setUint32(at + off(sec, 'Characteristics'), h.ch, true);
+    const data = datas[i];
+    if (data !== undefined && h.rawSize > 0) bytes.set(data, h.raw);
+  });
+  bytes.set(overlay, imageEnd);
+  if (options.longNames === true) {
+    dv.setUint32(stringTableOffset, stringTableSize, true);
+    bytes.set(longNameBytes, stringTableOffset + 4);
+  }
+  return { bytes, peHeaderOffset: eLfanew, coffOffset, optionalHeaderOffset, sectionTableOffset, dataDirectoriesOffset, sectionRvas, sectionOffsets };
+}
+
+/** Copy with little-endian writes applied: [offset, value, width]. */
+export function patch(bytes: Uint8Array, ...writes: Array<[number, number, 1 | 2 | 4]>): Uint8Array {
+  const copy = bytes.slice();
+  const dv = new DataView(copy.buffer);
+  for (const [at, value, width] of writes) {
+    if (width === 1) dv.setUint8(at, value);
+    else if (width === 2) dv.setUint16(at, value, true);
+    else dv.setUint32(at, value >>> 0, true);
+  }
+  return copy;
+}
+
+/** A WIN_CERTIFICATE entry: dwLength, wRevision, wCertificateType, bCertificate, zero padding to 8. */
+export function winCertificate(content: Uint8Array, revision = 0x0200, type = 0x0002, pad = true): Uint8Array {
+  const length = 8 + content.length;
+  const out = new Uint8Array(pad ? Math.ceil(length / 8) * 8 : length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, length, true);
+  dv.setUint16(4, revision, true);
+  dv.setUint16(6, type, true);
+  out.set(content, 8);
+  return out;
+}
+
+export function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Parse "4d 5a 00 ..." (whitespace ignored) into bytes. */
+export function hex(text: string): Uint8Array {
+  const clean = text.replace(/\s+/g, '');
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
