@@ -1,5 +1,12 @@
 // Public surface of the PE parser. Explicit named exports only (style.md practice 13).
 export { looksLikePE, MAX_PE_DATA_DIRECTORY_COUNT, MAX_PE_SECTION_COUNT, parsePEHeaders } from './pe-headers.ts';
+export { parsePE } from './parse-pe.ts';
+export { computePEChecksum } from './pe-checksum.ts';
+export { mapRVA, rvaToOffset } from './rva.ts';
+export type { MappedRange } from './rva.ts';
+export { MAX_IMPORT_DLL_COUNT, MAX_IMPORT_FUNCTION_COUNT } from './pe-imports.ts';
+export { MAX_EXPORT_COUNT } from './pe-exports.ts';
+export { MAX_RESOURCE_DEPTH_LEVELS, MAX_RESOURCE_ENTRY_COUNT, RT_MANIFEST, RT_VERSION } from './pe-resources.ts';
 export {
   MAX_WIN_CERTIFICATE_COUNT,
   parseWinCertificates,
@@ -19,6 +26,7 @@ export type {
   PEImage,
   PEImport,
   PEMachine,
+  PEResourceEntry,
   PEResourceSummary,
   PESection,
   PESubsystem,

@@ -131,7 +131,6 @@ export type PEAnomalyId =
   | 'PE_CERTIFICATE_TABLE_MISALIGNED'
   | 'PE_CERTIFICATE_TABLE_NOT_AT_END'
   // parsePE
-  | 'PE_FILE_TRUNCATED'
   | 'PE_IMPORTS_TRUNCATED'
   | 'PE_IMPORTS_LIMIT'
   | 'PE_BAD_IMPORT_DESCRIPTOR'
@@ -145,8 +144,7 @@ export type PEAnomalyId =
   | 'PE_VERSION_INFO_TRUNCATED'
   | 'PE_BAD_VERSION_INFO'
   | 'PE_MANIFEST_TRUNCATED'
-  | 'PE_CHECKSUM_MISMATCH'
-  | 'PE_DATA_AFTER_CERTIFICATE_TABLE';
+  | 'PE_CHECKSUM_MISMATCH';
 
 export interface PEImport {
   dll: string;
@@ -155,7 +153,16 @@ export interface PEImport {
 
 export interface PEExports {
   dllName: string;
-  functions: Array<{ name?: string; ordinal: number; rva: number; forwarder?: string }>;
+  /** One entry per non-empty Export Address Table slot, in ordinal order. */
+  functions: Array<{
+    name?: string;
+    ordinal: number;
+    rva: number;
+    /** "DLL.Function" or "DLL.#ordinal" when the slot forwards to another DLL. */
+    forwarder?: string;
+    /** Further names that point at the same slot. */
+    aliases?: string[];
+  }>;
 }
 
 export interface PEVersionInfo {
@@ -165,13 +172,31 @@ export interface PEVersionInfo {
   fileFlags: number;
   fileOS: number;
   fileType: number;
-  /** StringFileInfo tables, keyed by the 8-hex-digit language/codepage key (e.g. "040904b0"). */
+  /** StringFileInfo tables, keyed by the 8-hex-digit language/codepage key as written (e.g. "040904b0"). */
   strings: Record<string, Record<string, string>>;
+  /** False when VS_FIXEDFILEINFO is absent or unsigned: the version fields are then "" and 0. */
+  fixedFileInfoPresent: boolean;
 }
 
 export interface PEResourceSummary {
-  /** Resource type (numeric RT_* id as string, or the name) → number of entries. */
+  /** Resource type (numeric RT_* id as string, or the name) → number of entries (leaf data entries). */
   types: Record<string, number>;
+  /** Every leaf of the resource tree, in directory order. */
+  entries: PEResourceEntry[];
+}
+
+/** One resource (a leaf of the type → name → language tree). */
+export interface PEResourceEntry {
+  /** Numeric RT_* id, or the type name. */
+  type: number | string;
+  /** Numeric id, or the name. */
+  name: number | string;
+  /** LANGID (0 when the tree has no language level). */
+  language: number;
+  /** RVA of the data (IMAGE_RESOURCE_DATA_ENTRY.OffsetToData is an RVA). */
+  rva: number;
+  size: number;
+  codePage: number;
 }
 
 /** A tolerable oddity found while parsing (not an exception). IDs are stable. */
@@ -199,7 +224,12 @@ export interface PEImage {
   versionInfo: PEVersionInfo | undefined;
   /** RT_MANIFEST id 1 (or the first manifest) as text. */
   manifest: string | undefined;
-  overlay: { offset: number; size: number } | undefined;
+  /**
+   * Bytes after the last section's raw data, excluding the attribute certificate table (see parse-pe.ts for the
+   * exact rule). `coffSymbolTableBytes`: how many of them, from `offset`, are the COFF symbol + string table
+   * that MinGW leaves in unstripped images (pefile counts those as overlay too).
+   */
+  overlay: { offset: number; size: number; coffSymbolTableBytes?: number } | undefined;
   /** Stored vs. computed PE checksum (computed over the whole file per the PE/COFF spec). */
   checksum: { stored: number; computed: number };
   anomalies: PEAnomaly[];

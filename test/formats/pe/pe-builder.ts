@@ -242,3 +242,179 @@ export function hex(text: string): Uint8Array {
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
+
+// ---- Section-content builders (all little-endian, offsets relative to the section start) -------------------
+
+class Writer {
+  bytes: number[] = [];
+  get length(): number {
+    return this.bytes.length;
+  }
+  u16(v: number): this {
+    this.bytes.push(v & 0xff, (v >>> 8) & 0xff);
+    return this;
+  }
+  u32(v: number): this {
+    return this.u16(v & 0xffff).u16((v >>> 16) & 0xffff);
+  }
+  raw(b: ArrayLike<number>): this {
+    for (let i = 0; i < b.length; i++) this.bytes.push(b[i] ?? 0);
+    return this;
+  }
+  ascii(s: string): this {
+    return this.raw(new TextEncoder().encode(`${s}\0`));
+  }
+  utf16z(s: string): this {
+    for (let i = 0; i < s.length; i++) this.u16(s.charCodeAt(i));
+    return this.u16(0);
+  }
+  align(n: number): this {
+    while (this.bytes.length % n !== 0) this.bytes.push(0);
+    return this;
+  }
+  set32(at: number, v: number): void {
+    this.bytes[at] = v & 0xff;
+    this.bytes[at + 1] = (v >>> 8) & 0xff;
+    this.bytes[at + 2] = (v >>> 16) & 0xff;
+    this.bytes[at + 3] = (v >>> 24) & 0xff;
+  }
+  set16(at: number, v: number): void {
+    this.bytes[at] = v & 0xff;
+    this.bytes[at + 1] = (v >>> 8) & 0xff;
+  }
+  done(): Uint8Array {
+    return new Uint8Array(this.bytes);
+  }
+}
+
+/** An .idata section: descriptors, ILTs, IATs, hint/name entries and DLL names. Names are imports by name, numbers by ordinal. */
+export function importSection(dlls: Array<{ dll: string; functions: Array<string | number> }>, bits: 32 | 64): (rva: number) => Uint8Array {
+  return (rva) => {
+    const w = new Writer();
+    const thunk = bits === 64 ? 8 : 4;
+    const descriptorsSize = (dlls.length + 1) * 20;
+    w.raw(new Uint8Array(descriptorsSize));
+    dlls.forEach((d, i) => {
+      const ilt = w.length;
+      w.raw(new Uint8Array((d.functions.length + 1) * thunk));
+      const iat = w.length;
+      w.raw(new Uint8Array((d.functions.length + 1) * thunk));
+      d.functions.forEach((f, j) => {
+        let lo: number;
+        let hi = 0;
+        if (typeof f === 'number') {
+          lo = f;
+          if (bits === 64) hi = 0x80000000;
+          else lo = (lo | 0x80000000) >>> 0;
+        } else {
+          w.align(2);
+          lo = rva + w.length;
+          w.u16(j).ascii(f);
+        }
+        for (const base of [ilt, iat]) {
+          w.set32(base + j * thunk, lo);
+          if (bits === 64) w.set32(base + j * thunk + 4, hi);
+        }
+      });
+      const name = w.length;
+      w.ascii(d.dll);
+      w.set32(i * 20, rva + ilt);
+      w.set32(i * 20 + 12, rva + name);
+      w.set32(i * 20 + 16, rva + iat);
+    });
+    return w.done();
+  };
+}
+
+export interface ResourceSpec {
+  type: number | string;
+  name: number | string;
+  language: number;
+  data: Uint8Array;
+}
+
+/** A .rsrc section with the standard type → name → language tree (IDs or names at each level). */
+export function resourceSection(resources: ResourceSpec[]): (rva: number) => Uint8Array {
+  return (rva) => {
+    const w = new Writer();
+    const strings: Array<{ at: number; text: string }> = [];
+    const dataEntries: Array<{ at: number; data: Uint8Array }> = [];
+    const groupBy = <T, K>(items: T[], key: (t: T) => K): Array<[K, T[]]> => {
+      const m = new Map<K, T[]>();
+      for (const it of items) m.set(key(it), [...(m.get(key(it)) ?? []), it]);
+      return [...m.entries()];
+    };
+    // Writes a directory with entries; returns patch points for each entry's OffsetToData.
+    const directory = (labels: Array<number | string>): number[] => {
+      const named = labels.filter((l) => typeof l === 'string').length;
+      w.u32(0).u32(0).u16(0).u16(0).u16(named).u16(labels.length - named);
+      const slots: number[] = [];
+      for (const l of labels) {
+        const at = w.length;
+        if (typeof l === 'string') strings.push({ at, text: l });
+        w.u32(typeof l === 'number' ? l : 0).u32(0);
+        slots.push(at + 4);
+      }
+      return slots;
+    };
+    const types = groupBy(resources, (r) => r.type);
+    const typeSlots = directory(types.map(([t]) => t));
+    types.forEach(([, items], ti) => {
+      w.set32(typeSlots[ti] ?? 0, (w.length | 0x80000000) >>> 0);
+      const names = groupBy(items, (r) => r.name);
+      const nameSlots = directory(names.map(([n]) => n));
+      names.forEach(([, langs], ni) => {
+        w.set32(nameSlots[ni] ?? 0, (w.length | 0x80000000) >>> 0);
+        const langSlots = directory(langs.map((l) => l.language));
+        langs.forEach((l, li) => dataEntries.push({ at: langSlots[li] ?? 0, data: l.data }));
+      });
+    });
+    for (const s of strings) {
+      w.align(2);
+      w.set32(s.at, (w.length | 0x80000000) >>> 0);
+      w.u16(s.text.length);
+      for (let i = 0; i < s.text.length; i++) w.u16(s.text.charCodeAt(i));
+    }
+    const entryOffsets: number[] = [];
+    for (const d of dataEntries) {
+      w.align(4);
+      w.set32(d.at, w.length);
+      entryOffsets.push(w.length);
+      w.u32(0).u32(d.data.length).u32(0).u32(0);
+    }
+    dataEntries.forEach((d, i) => {
+      w.align(4);
+      w.set32(entryOffsets[i] ?? 0, rva + w.length);
+      w.raw(d.data);
+    });
+    return w.done();
+  };
+}
+
+/** A VS_VERSIONINFO blob (assumes it will sit at a 4-aligned RVA). */
+export function versionInfoBlob(options: { fileVersion?: [number, number, number, number]; fixed?: boolean; tables: Record<string, Record<string, string>> }): Uint8Array {
+  const block = (key: string, value: Uint8Array | string | undefined, children: Uint8Array[], type = value === undefined || typeof value === 'string' ? 1 : 0): Uint8Array => {
+    const w = new Writer();
+    w.u16(0).u16(0).u16(type).utf16z(key).align(4);
+    let valueLength = 0;
+    if (typeof value === 'string') {
+      w.utf16z(value);
+      valueLength = value.length + 1;
+    } else if (value !== undefined) {
+      w.raw(value);
+      valueLength = value.length;
+    }
+    for (const c of children) w.align(4).raw(c);
+    w.set16(0, w.length);
+    w.set16(2, valueLength);
+    return w.done();
+  };
+  const [a, b, c, d] = options.fileVersion ?? [1, 2, 3, 4];
+  const fixed = new Writer()
+    .u32(options.fixed === false ? 0 : 0xfeef04bd).u32(0x10000)
+    .u32(((a << 16) | b) >>> 0).u32(((c << 16) | d) >>> 0).u32(((a << 16) | b) >>> 0).u32(0)
+    .u32(0x3f).u32(0).u32(0x40004).u32(1).u32(0).u32(0).u32(0)
+    .done();
+  const tables = Object.entries(options.tables).map(([lang, strings]) => block(lang, undefined, Object.entries(strings).map(([k, v]) => block(k, v, []))));
+  return block('VS_VERSION_INFO', fixed, [block('StringFileInfo', undefined, tables)], 0);
+}
