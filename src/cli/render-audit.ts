@@ -1,10 +1,12 @@
 import pc from 'picocolors';
+
+type Colors = ReturnType<typeof pc.createColors>;
 import type { ArtifactReport, AuditReport, SignatureStatus } from '../core/audit.types.ts';
 import { violatesPolicy } from '../core/audit-summary.ts';
 
 type Painter = (s: string) => string;
 
-function statusPainter(status: SignatureStatus | 'error' | '-', colors: typeof pc): Painter {
+function statusPainter(status: SignatureStatus | 'error' | '-', colors: Colors): Painter {
   switch (status) {
     case 'valid':
       return colors.green;

@@ -85,7 +85,8 @@ export async function auditArtifact(source: ByteSource, options: AuditArtifactOp
 }
 
 function isNodeIOError(error: unknown): error is Error & { code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && /^E[A-Z]+$/.test((error as { code: string }).code);
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code);
 }
 
 async function auditInto(report: ArtifactReport, source: ByteSource, options: AuditArtifactOptions): Promise<void> {

@@ -38,6 +38,17 @@ export async function auditFile(file: WalkedFile, options: Omit<AuditArtifactOpt
   }
 }
 
+/**
+ * The worker's entry. From compiled JavaScript it is the worker module itself; from TypeScript
+ * sources (tests, tsx) Node 20 cannot start a worker on a .ts file, so a one-line bootstrap
+ * registers tsx's loader inside the worker first.
+ */
+function workerEntry(url: URL): [string | URL, { eval?: boolean }] {
+  if (!url.pathname.endsWith('.ts')) return [url, {}];
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  return [`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true }];
+}
+
 /** Audits files, in worker threads when there is more than one file and more than one job; results come back in input order. */
 export async function auditFiles(files: readonly WalkedFile[], options: AuditFilesOptions): Promise<ArtifactReport[]> {
   const shared = { hashes: options.hashes, trustAnchors: options.trustAnchors, at: options.at, limits: options.limits };
@@ -56,7 +67,9 @@ export async function auditFiles(files: readonly WalkedFile[], options: AuditFil
   const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './audit-worker.ts' : './audit-worker.js', import.meta.url);
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(workerUrl, {
+      const [entry, entryOptions] = workerEntry(workerUrl);
+      const worker = new Worker(entry, {
+        ...entryOptions,
         workerData: { hashes: shared.hashes, trustAnchors: shared.trustAnchors, at: shared.at.toISOString(), limits: shared.limits },
       });
       let current = -1;
