@@ -15,7 +15,7 @@
  *   Values of a non-string type are dumped as "#" + DER hex (DUMP_UNKNOWN | DUMP_DER).
  * (OpenSSL crypto/x509/x509_obj.c do_name_ex, crypto/asn1/a_strex.c do_buf/do_esc_char, charmap.pl.)
  */
-import { derBytes, derChildren, derContents, expectSequence, expectSet, decodeOID, type DERNode, TAG_CLASS_UNIVERSAL, UNIVERSAL } from './der.ts';
+import { derBytes, derContents, expectSequence, expectSet, decodeOID, type DERNode, TAG_CLASS_UNIVERSAL, UNIVERSAL } from './der.ts';
 
 /** OpenSSL short names (OBJ_nid2sn) of the attribute types that occur in certificate names. */
 const SHORT_NAMES: ReadonlyMap<string, string> = new Map([
@@ -203,9 +203,4 @@ export function formatNameRFC2253(name: DERNode): string {
     out += `${shortName ?? entry.oid}=${text ?? dumpDER(entry.value)}`;
   }
   return out;
-}
-
-/** Number of attribute values in a Name (for tests and sanity checks). */
-export function nameEntryCount(name: DERNode): number {
-  return derChildren(name).reduce((n, rdn) => n + derChildren(rdn).length, 0);
 }

@@ -331,6 +331,14 @@ function verifyOne(signature: AuthenticodeSignature, input: VerifyAuthenticodeIn
     }
     verdict.signer = summarizeCertificate(leaf);
 
+    // Timestamps and the chain are evaluated up front so that every verdict, even a DIGEST_MISMATCH one,
+    // reports them.
+    const timestamps = signature.timestamps.map((ts) => verifyTimestamp(ts, signature, anchors));
+    const usable = timestamps.find((t) => t.time !== undefined);
+    verdict.timestamp = (usable ?? timestamps[0])?.verdict ?? null;
+    const chain = buildChain(leaf, signature.certificates, anchors);
+    verdict.chain = chain.path.map((c) => c.subject);
+
     const computed = input.computedDigests.get(signature.digestAlgorithm);
     if (computed === undefined) return finish(fail('malformed', 'DIGEST_NOT_COMPUTED', `no ${signature.digestAlgorithm} image digest was computed for this signature`));
     if (!bytesEqual(computed, signature.expectedDigest)) {
@@ -339,13 +347,6 @@ function verifyOne(signature: AuthenticodeSignature, input: VerifyAuthenticodeIn
 
     const signerProblem = checkSignerInfo(signature.signer, leaf, signature.indirectDataContent, OID.spcIndirectDataContent, 'signer');
     if (signerProblem !== undefined) return finish(signerProblem);
-
-    const timestamps = signature.timestamps.map((ts) => verifyTimestamp(ts, signature, anchors));
-    const usable = timestamps.find((t) => t.time !== undefined);
-    verdict.timestamp = (usable ?? timestamps[0])?.verdict ?? null;
-
-    const chain = buildChain(leaf, signature.certificates, anchors);
-    verdict.chain = chain.path.map((c) => c.subject);
 
     // The leaf always counts (even when it is itself the anchor); the anchor at the end of a trusted path does not.
     const constrained = chain.trusted ? chain.path.slice(0, Math.max(1, chain.path.length - 1)) : chain.path;
