@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ByteSource } from '../../src/core/ports.ts';
+
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const peFixtures = join(repoRoot, 'test', 'fixtures', 'pe');
+export const pki = join(repoRoot, 'test', 'fixtures', 'pki');
+
+export interface OracleSigner {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  thumbprintSha1: string;
+  thumbprintSha256: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+export interface OracleSignature {
+  digestAlgorithm: string | null;
+  signer?: OracleSigner | null;
+  timestamp?: { kind: 'rfc3161' | 'authenticode'; time: string } | null;
+}
+
+export interface OracleEntry {
+  sha256: string;
+  size: number;
+  isPE: boolean;
+  machine: string | null;
+  bits: number | null;
+  isDll: boolean | null;
+  subsystem: string | null;
+  verifiedAt?: string;
+  expected: OracleSignature & {
+    status: 'valid' | 'invalid' | 'untrusted' | 'unsigned' | 'malformed';
+    statusReason?: string | null;
+    statusWhenTrusted?: string;
+    trustedWith?: string;
+    nested?: OracleSignature[];
+  };
+}
+
+export interface PEOracle {
+  generatedAt: string;
+  trust: { ca: string; tsaCa: string };
+  files: Record<string, OracleEntry>;
+}
+
+/** osslsigncode/openssl/objdump facts recorded when the fixtures were built (scripts/fixtures/build-pe-fixtures.sh). */
+export function loadPEOracle(): PEOracle {
+  return JSON.parse(readFileSync(join(peFixtures, 'oracle.json'), 'utf8')) as PEOracle;
+}
+
+export function pemToDer(path: string): Uint8Array[] {
+  const text = readFileSync(path, 'latin1');
+  return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map(
+    (m) => new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64')),
+  );
+}
+
+/** An in-memory ByteSource that can also hand out short reads, to exercise the read loop. */
+export class MemorySource implements ByteSource {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly maxReadBytes = Number.MAX_SAFE_INTEGER,
+  ) {}
+
+  get size(): number {
+    return this.bytes.length;
+  }
+
+  read(buffer: Uint8Array, position: number): Promise<number> {
+    const n = Math.max(0, Math.min(buffer.length, this.maxReadBytes, this.bytes.length - position));
+    buffer.set(this.bytes.subarray(position, position + n));
+    return Promise.resolve(n);
+  }
+}
