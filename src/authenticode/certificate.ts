@@ -152,7 +152,11 @@ function parseCertificateFields(node: DERNode): CertificateInfo {
   const [tbs, sigAlg, sigValue, extra] = expectSequence(node, 'Certificate');
   if (tbs === undefined || extra !== undefined) throw authenticodeError('AUTHENTICODE_BAD_CERTIFICATE', 'Certificate must be { tbsCertificate, signatureAlgorithm, signatureValue }', node.start);
   const signatureAlgorithm = parseAlgorithmIdentifier(sigAlg, 'Certificate.signatureAlgorithm');
-  const signature = bitStringContents(sigValue, 'Certificate.signatureValue').bytes;
+  const signatureBits = bitStringContents(sigValue, 'Certificate.signatureValue');
+  // Signatures are whole octets; accepting other counts would let the certificate DER (and its thumbprint) change
+  // while the signature still verifies.
+  if (signatureBits.unusedBits !== 0) throw authenticodeError('AUTHENTICODE_BAD_CERTIFICATE', 'Certificate.signatureValue has unused bits', sigValue?.start);
+  const signature = signatureBits.bytes;
   const fields = expectSequence(tbs, 'TBSCertificate');
   let i = 0;
   let version = 1;

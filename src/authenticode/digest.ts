@@ -31,13 +31,25 @@ export interface ByteRange {
 }
 
 /**
- * The file ranges covered by the Authenticode digest, in file order. Throws
+ * The file ranges covered by the Authenticode digest, in file order (at most three). Throws
  * ParseError('AUTHENTICODE_BAD_LAYOUT') when the layout cannot describe a file of `fileSize` bytes
  * (fields out of order or past the end).
  */
 export function authenticodeDigestRanges(layout: AuthenticodeLayout, fileSize: number): ByteRange[] {
-  const { checksumOffset, securityDirectoryEntryOffset, certificateTable } = layout;
+  const { checksumOffset, certificateTable } = layout;
   const end = certificateTable === undefined ? fileSize : certificateTable.offset;
+  // Without a data-directory entry 4 (NumberOfRvaAndSizes < 5) there is nothing to skip there: the 8 bytes
+  // belong to whatever follows the optional header. Only CheckSum is excluded then (such a file cannot be signed).
+  if (layout.securityDirectoryEntryPresent === false) {
+    if (!(Number.isSafeInteger(fileSize) && Number.isSafeInteger(checksumOffset) && checksumOffset >= 0 && checksumOffset + 4 <= end && end <= fileSize)) {
+      throw authenticodeError('AUTHENTICODE_BAD_LAYOUT', `cannot hash: CheckSum at ${checksumOffset}, hashed data ending at ${end}, file size ${fileSize}`);
+    }
+    return [
+      { start: 0, end: checksumOffset },
+      { start: checksumOffset + 4, end },
+    ].filter((r) => r.end > r.start);
+  }
+  const { securityDirectoryEntryOffset } = layout;
   const ok =
     Number.isSafeInteger(fileSize) &&
     Number.isSafeInteger(checksumOffset) &&

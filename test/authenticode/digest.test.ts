@@ -36,17 +36,27 @@ describe('authenticodeDigestRanges', () => {
   });
 
   it('hashes to the end of the file when there is no certificate table', () => {
-    const layout = { checksumOffset: 216, securityDirectoryEntryOffset: 296, certificateTable: undefined };
+    const layout = { checksumOffset: 216, securityDirectoryEntryOffset: 296, certificateTable: undefined, securityDirectoryEntryPresent: true };
     assert.deepEqual(authenticodeDigestRanges(layout, 1000).at(-1), { start: 304, end: 1000 });
   });
 
+  it('skips only CheckSum when the optional header has no security directory entry', () => {
+    const layout = { checksumOffset: 216, securityDirectoryEntryOffset: 296, certificateTable: undefined, securityDirectoryEntryPresent: false };
+    assert.deepEqual(authenticodeDigestRanges(layout, 1000), [
+      { start: 0, end: 216 },
+      { start: 220, end: 1000 },
+    ]);
+  });
+
   it('rejects layouts that cannot describe the file with AUTHENTICODE_BAD_LAYOUT', () => {
+    const present = { securityDirectoryEntryPresent: true };
     const bad = [
-      { checksumOffset: 300, securityDirectoryEntryOffset: 296, certificateTable: undefined },
-      { checksumOffset: 216, securityDirectoryEntryOffset: 296, certificateTable: { offset: 2000, size: 8 } },
-      { checksumOffset: 216, securityDirectoryEntryOffset: 296, certificateTable: { offset: 300, size: 8 } },
-      { checksumOffset: -1, securityDirectoryEntryOffset: 296, certificateTable: undefined },
-      { checksumOffset: 216, securityDirectoryEntryOffset: Number.NaN, certificateTable: undefined },
+      { ...present, checksumOffset: 300, securityDirectoryEntryOffset: 296, certificateTable: undefined },
+      { ...present, checksumOffset: 216, securityDirectoryEntryOffset: 296, certificateTable: { offset: 2000, size: 8 } },
+      { ...present, checksumOffset: 216, securityDirectoryEntryOffset: 296, certificateTable: { offset: 300, size: 8 } },
+      { ...present, checksumOffset: -1, securityDirectoryEntryOffset: 296, certificateTable: undefined },
+      { ...present, checksumOffset: 216, securityDirectoryEntryOffset: Number.NaN, certificateTable: undefined },
+      { securityDirectoryEntryPresent: false, checksumOffset: 216, securityDirectoryEntryOffset: 296, certificateTable: { offset: 2000, size: 8 } },
     ];
     for (const layout of bad) {
       assert.throws(() => authenticodeDigestRanges(layout, 1000), { name: 'ParseError', code: 'AUTHENTICODE_BAD_LAYOUT' }, JSON.stringify(layout));
