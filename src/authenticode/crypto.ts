@@ -8,20 +8,36 @@ import { decodeOID, decodeSmallInteger, derChildren, explicitInner, isContext, r
 import { HASH_NAME_BY_OID, SIGNATURE_SCHEME_BY_OID } from './oids.ts';
 import type { CertificateInfo, DigestAlgorithm } from './authenticode.types.ts';
 
-const publicKeys = new WeakMap<CertificateInfo, KeyObject | null>();
+/**
+ * Small insertion-ordered caches shared across calls: a release signs many files with the same leaf,
+ * intermediates and TSA, so keys and certificate-signature results recur. Keys are the exact bytes (as
+ * latin1 strings), so a hit can never be a different key or certificate.
+ */
+const MAX_CACHED_KEYS = 256;
+const MAX_CACHED_CERTIFICATE_CHECKS = 1024;
+const publicKeys = new Map<string, KeyObject | null>();
+const certificateChecks = new Map<string, boolean>();
+const latin1 = new TextDecoder('latin1');
 
-/** The certificate's public key, imported once per CertificateInfo; null when OpenSSL rejects it. */
+function remember<V>(cache: Map<string, V>, max: number, key: string, value: V): V {
+  if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+  return value;
+}
+
+/** The certificate's public key, imported once per distinct SubjectPublicKeyInfo; null when OpenSSL rejects it. */
 export function publicKeyOf(cert: CertificateInfo): KeyObject | null {
-  let key = publicKeys.get(cert);
-  if (key === undefined) {
-    try {
-      key = createPublicKey({ key: Buffer.from(cert.subjectPublicKeyInfo.buffer, cert.subjectPublicKeyInfo.byteOffset, cert.subjectPublicKeyInfo.byteLength), format: 'der', type: 'spki' });
-    } catch {
-      key = null;
-    }
-    publicKeys.set(cert, key);
+  const spki = cert.subjectPublicKeyInfo;
+  const id = latin1.decode(spki);
+  const cached = publicKeys.get(id);
+  if (cached !== undefined) return cached;
+  let key: KeyObject | null;
+  try {
+    key = createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), format: 'der', type: 'spki' });
+  } catch {
+    key = null;
   }
-  return key;
+  return remember(publicKeys, MAX_CACHED_KEYS, id, key);
 }
 
 export function digest(algorithm: DigestAlgorithm, data: Uint8Array): Uint8Array {
@@ -99,19 +115,11 @@ export function verifySignature(
   }
 }
 
-const issuedBy = new WeakMap<CertificateInfo, WeakMap<CertificateInfo, boolean>>();
-
 /** True when `issuer`'s key verifies `cert`'s signature (RFC 5280 section 6.1.3 (a)(1)); memoised. */
 export function certificateSignedBy(cert: CertificateInfo, issuer: CertificateInfo): boolean {
-  let byIssuer = issuedBy.get(cert);
-  if (byIssuer === undefined) {
-    byIssuer = new WeakMap();
-    issuedBy.set(cert, byIssuer);
-  }
-  let ok = byIssuer.get(issuer);
-  if (ok === undefined) {
-    ok = verifySignature(issuer, cert.tbs, cert.signature, cert.signatureAlgorithm, cert.signatureAlgorithmParameters, undefined) === 'ok';
-    byIssuer.set(issuer, ok);
-  }
-  return ok;
+  const id = `${latin1.decode(cert.der)}\u0000${latin1.decode(issuer.subjectPublicKeyInfo)}`;
+  const cached = certificateChecks.get(id);
+  if (cached !== undefined) return cached;
+  const ok = verifySignature(issuer, cert.tbs, cert.signature, cert.signatureAlgorithm, cert.signatureAlgorithmParameters, undefined) === 'ok';
+  return remember(certificateChecks, MAX_CACHED_CERTIFICATE_CHECKS, id, ok);
 }

@@ -1,0 +1,27 @@
+// Pins the public surface of src/authenticode (style.md practice 13): a change here is an API change.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as authenticode from '../../src/authenticode/index.ts';
+
+describe('src/authenticode public API', () => {
+  it('exports exactly these values', () => {
+    assert.deepEqual(Object.keys(authenticode).sort(), [
+      'MAX_ATTRIBUTES',
+      'MAX_ATTRIBUTE_VALUES',
+      'MAX_CERTIFICATES',
+      'MAX_CHAIN_LENGTH',
+      'MAX_NESTING_DEPTH',
+      'MAX_SIGNATURES',
+      'authenticodeDigestRanges',
+      'computeAuthenticodeDigest',
+      'createAuthenticodeHasher',
+      'isoTime',
+      'parseAuthenticodeSignature',
+      'parseCertificate',
+      'requiredDigestAlgorithms',
+      'summarizeCertificate',
+      'thumbprints',
+      'verifyAuthenticode',
+    ]);
+  });
+});
