@@ -255,3 +255,57 @@ describe('malformed signatures', () => {
     assert.match(verdict.reason, /messageDigest/);
   });
 });
+
+describe('signer identification and timestamp binding', () => {
+  it('finds the signer by subjectKeyIdentifier (sid [0]) as well as by issuer and serial', async () => {
+    const fixture = loadSignedFixture('signed-sha256.exe');
+    const base = derOnly(fixture.signatureBytes);
+    const parsed = parseAuthenticodeSignature(base);
+    const leaf = parsed.certificates[parsed.signer.certificateIndex ?? -1];
+    assert.ok(leaf?.subjectKeyIdentifier !== undefined);
+    // The signature covers the signed attributes, not the sid, so swapping the sid keeps it valid.
+    const bySKI = parseAuthenticodeSignature(replaceAt(base, [...PATH.signerInfo, 1], tlv(0x80, leaf.subjectKeyIdentifier)));
+    assert.equal(bySKI.signer.sid.kind, 'subjectKeyIdentifier');
+    assert.equal(bySKI.signer.certificateIndex, parsed.signer.certificateIndex);
+    const verdict = await verifyAuthenticode({ signature: bySKI, computedDigests: allDigests(fixture), trustAnchors: [ca], at: AT });
+    assert.equal(verdict.status, 'valid', verdict.reason);
+  });
+
+  it('TIMESTAMP_INVALID when an RFC 3161 token from another file is transplanted (messageImprint mismatch)', async () => {
+    const target = loadSignedFixture('signed-notimestamp.exe');
+    const donor = parseAuthenticodeSignature(loadSignedFixture('signed-sha256.exe').signatureBytes);
+    const token = donor.signer.unsignedAttributes.find((a) => a.oid === '1.3.6.1.4.1.311.3.3.1')?.values[0];
+    assert.ok(token !== undefined);
+    const sig = parseAuthenticodeSignature(withUnsignedAttributes(derOnly(target.signatureBytes), [attribute('1.3.6.1.4.1.311.3.3.1', token)]));
+    const verdict = await verifyAuthenticode({ signature: sig, computedDigests: allDigests(target), trustAnchors: [ca], at: AT });
+    assert.equal(verdict.reasonCode, 'TIMESTAMP_INVALID');
+    assert.match(verdict.timestamp?.reason ?? '', /messageImprint/);
+  });
+
+  it('TIMESTAMP_INVALID when a legacy countersignature no longer verifies', async () => {
+    const fixture = loadSignedFixture('signed-legacyts.exe');
+    const base = derOnly(fixture.signatureBytes);
+    const sig = parseAuthenticodeSignature(base);
+    const counter = sig.timestamps[0];
+    assert.ok(counter?.kind === 'authenticode');
+    const offset = counter.signer.signature.byteOffset - base.byteOffset + 5;
+    const flipped = Uint8Array.from(base);
+    flipped[offset] = (flipped[offset] as number) ^ 0x80;
+    const verdict = await verifyAuthenticode({ signature: parseAuthenticodeSignature(flipped), computedDigests: allDigests(fixture), trustAnchors: [ca], at: AT });
+    assert.equal(verdict.reasonCode, 'TIMESTAMP_INVALID');
+    assert.equal(verdict.timestamp?.kind, 'authenticode');
+    assert.equal(verdict.timestamp?.valid, false);
+  });
+
+  it('reports page hashes (SpcPeImageData moniker, as osslsigncode -ph writes it) without verifying them', () => {
+    for (const name of signedFixtureNames()) assert.equal(parseAuthenticodeSignature(loadSignedFixture(name).signatureBytes).pageHashes, undefined, name);
+    const table = Uint8Array.from({ length: 72 }, (_, i) => i);
+    const serialized = set(seq(oid('1.3.6.1.4.1.311.2.3.2'), set(tlv(0x04, table))));
+    const classId = tlv(0x04, [0xa6, 0xb5, 0x86, 0xd5, 0xb4, 0xa1, 0x24, 0x66, 0xae, 0x05, 0xa2, 0x17, 0xda, 0x8e, 0x60, 0xd6]);
+    const peImageData = seq(tlv(0x03, [0x00]), tlv(0xa0, tlv(0xa1, concat(classId, tlv(0x04, serialized)))));
+    const base = derOnly(loadSignedFixture('signed-sha256.exe').signatureBytes);
+    const sig = parseAuthenticodeSignature(replaceAt(base, [...PATH.spcIndirectData, 0, 1], peImageData));
+    assert.equal(sig.pageHashes?.algorithm, 'sha256');
+    assert.deepEqual(sig.pageHashes?.table, table);
+  });
+});
