@@ -28,3 +28,8 @@ export class LimitExceededError extends ParseError<'LIMIT_EXCEEDED'> {
     this.maximum = maximum;
   }
 }
+
+/** `instanceof` narrows a generic class to ParseError<any>; this keeps the code a string. */
+export function isParseError(error: unknown): error is ParseError<string> {
+  return error instanceof ParseError;
+}

@@ -5,10 +5,11 @@
  * which digests are needed, and the single streaming pass feeds the file hashes and the
  * Authenticode digests from the same chunks.
  */
-import { ParseError } from '../binary/index.ts';
+import { isParseError } from '../binary/index.ts';
 import {
   looksLikePE,
   parsePE,
+  PEChecksumAccumulator,
   parsePEHeaders,
   parseWinCertificates,
   type PEHeaders,
@@ -24,7 +25,7 @@ import {
 } from '../authenticode/index.ts';
 import type { ArtifactReport, Finding, HashAlgorithm, PESummary, SignatureReport } from './audit.types.ts';
 import type { AuditLimits } from './limits.ts';
-import { READ_CHUNK_BYTES } from './limits.ts';
+import { LARGE_OVERLAY_BYTES, READ_CHUNK_BYTES } from './limits.ts';
 import { MultiHasher } from './multi-hasher.ts';
 import type { ByteSource } from './ports.ts';
 
@@ -74,7 +75,7 @@ export async function auditArtifact(source: ByteSource, options: AuditArtifactOp
       report.error = { code: 'IO_ERROR', message: error.message };
     } else if (isNodeIOError(error)) {
       report.error = { code: 'IO_ERROR', message: `cannot read the file: ${error.message}` };
-    } else if (error instanceof ParseError) {
+    } else if (isParseError(error)) {
       report.error = { code: error.code, message: error.message };
     } else {
       // A bug in Absolve, not a property of the file: say so instead of pretending the file is bad.
@@ -98,12 +99,12 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
 
   const startsWithMZ = headLength >= 2 && head[0] === 0x4d && head[1] === 0x5a;
   let headers: PEHeaders | undefined;
-  let headerError: ParseError | undefined;
+  let headerError: { code: string; message: string } | undefined;
   if (startsWithMZ) {
     try {
       headers = parsePEHeaders(head, size);
     } catch (error) {
-      if (!(error instanceof ParseError)) throw error;
+      if (!(isParseError(error))) throw error;
       headerError = error;
     }
   }
@@ -128,33 +129,33 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
   const findings: Finding[] = [];
   const prepared = await prepareSignature(source, headers, size, options, findings);
 
-  const keepInMemory = size <= options.limits.maxParsedPEBytes;
-  const whole = keepInMemory ? new Uint8Array(size) : undefined;
-  whole?.set(head);
+  // Memory: the image (headers and section data) is kept for parsePE; a large overlay (installer
+  // payloads, appended archives) is only streamed through one reused buffer.
+  const imageEnd = Math.min(size, Math.max(headers.endOfImageData, headLength));
+  const inMemoryEnd = size - imageEnd <= LARGE_OVERLAY_BYTES ? size : imageEnd;
+  const keepInMemory = inMemoryEnd <= options.limits.maxParsedPEBytes;
+  const kept = keepInMemory ? new Uint8Array(inMemoryEnd) : undefined;
+  kept?.set(head.subarray(0, Math.min(headLength, inMemoryEnd)));
   const authHasher = prepared.algorithms.length > 0 ? createAuthenticodeHasher(headers.authenticode, size, prepared.algorithms) : undefined;
-  hasher.update(head);
-  authHasher?.update(head, 0);
-  await streamRest(
-    source,
-    headLength,
-    size,
-    (chunk, offset) => {
-      hasher.update(chunk);
-      authHasher?.update(chunk, offset);
-    },
-    whole,
-  );
+  const checksum = new PEChecksumAccumulator(headers.authenticode.checksumOffset);
+  const feed = (chunk: Uint8Array, offset: number): void => {
+    hasher.update(chunk);
+    authHasher?.update(chunk, offset);
+    checksum.update(chunk, offset);
+  };
+  feed(head, 0);
+  await streamRest(source, headLength, size, feed, kept);
   finishHashes(report, hasher);
 
   let image: PEImage | undefined;
-  if (whole !== undefined) {
-    image = parsePE(whole);
+  if (kept !== undefined) {
+    image = parsePE(kept, { fileSize: size, computedChecksum: checksum.digest() });
     for (const anomaly of image.anomalies) findings.push({ id: anomaly.id, severity: 'warning', message: anomaly.message });
   } else {
     findings.push({
       id: 'PE_NOT_FULLY_PARSED',
       severity: 'note',
-      message: `larger than maxParsedPEBytes (${options.limits.maxParsedPEBytes} bytes): hashes and signature were checked, imports and resources were not read`,
+      message: `the image is larger than maxParsedPEBytes (${options.limits.maxParsedPEBytes} bytes): hashes and signature were checked, imports and resources were not read`,
     });
   }
   report.pe = summarizePE(headers, image);
@@ -222,7 +223,7 @@ async function prepareSignature(
     const signature = parseAuthenticodeSignature(first.certificate);
     return { signature, algorithms: collectAlgorithms(signature), report: statusOnly('malformed', 'NOT_VERIFIED', '') };
   } catch (error) {
-    if (error instanceof ParseError) {
+    if (isParseError(error)) {
       return { algorithms: [], report: statusOnly('malformed', error.code, `the signature cannot be parsed: ${error.message}`) };
     }
     throw error;
@@ -239,6 +240,10 @@ function collectAlgorithms(signature: AuthenticodeSignature): DigestAlgorithm[] 
   return [...found];
 }
 
+/**
+ * Reads [from, size) in chunks and hands each to `onChunk` with its file offset. Bytes below
+ * `into.length` land in `into` (kept); the rest goes through one scratch buffer.
+ */
 async function streamRest(
   source: ByteSource,
   from: number,
@@ -246,10 +251,13 @@ async function streamRest(
   onChunk: (chunk: Uint8Array, offset: number) => void,
   into?: Uint8Array,
 ): Promise<void> {
-  const scratch = into === undefined && size - from > 0 ? new Uint8Array(Math.min(READ_CHUNK_BYTES, size - from)) : undefined;
+  const keptEnd = into?.length ?? 0;
+  let scratch: Uint8Array | undefined;
   for (let offset = from; offset < size; ) {
-    const length = Math.min(READ_CHUNK_BYTES, size - offset);
-    const target = into !== undefined ? into.subarray(offset, offset + length) : (scratch as Uint8Array).subarray(0, length);
+    const inKept = offset < keptEnd;
+    const length = Math.min(READ_CHUNK_BYTES, (inKept ? keptEnd : size) - offset);
+    scratch ??= inKept ? undefined : new Uint8Array(Math.min(READ_CHUNK_BYTES, size - offset));
+    const target = inKept && into !== undefined ? into.subarray(offset, offset + length) : (scratch as Uint8Array).subarray(0, length);
     await readExactly(source, target, offset);
     onChunk(target, offset);
     offset += length;

@@ -49,22 +49,25 @@ function workerEntry(url: URL): [string | URL, { eval?: boolean }] {
   return [`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true }];
 }
 
-/** Audits files, in worker threads when there is more than one file and more than one job; results come back in input order. */
+/**
+ * Audits files with `jobs`-way parallelism: this thread takes files from the shared queue at once,
+ * while `jobs - 1` worker threads start up and join in (a worker needs ~100 ms to load, which a
+ * release of small files would otherwise spend waiting). Results come back in input order.
+ */
 export async function auditFiles(files: readonly WalkedFile[], options: AuditFilesOptions): Promise<ArtifactReport[]> {
   const shared = { hashes: options.hashes, trustAnchors: options.trustAnchors, at: options.at, limits: options.limits };
-  const workers = Math.min(options.jobs, files.length);
   const results: ArtifactReport[] = new Array<ArtifactReport>(files.length);
-  if (workers <= 1) {
-    for (const [i, file] of files.entries()) {
-      const report = await auditFile(file, shared);
-      results[i] = report;
-      options.onResult?.(report);
-    }
-    return results;
-  }
-
   let next = 0;
+  const record = (index: number, report: ArtifactReport): void => {
+    results[index] = report;
+    options.onResult?.(report);
+  };
+
+  const workerCount = Math.min(Math.max(0, options.jobs - 1), Math.max(0, files.length - 1));
   const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './audit-worker.ts' : './audit-worker.js', import.meta.url);
+  /** Workers not busy with a file, with the function that ends them. */
+  const idle = new Map<Worker, () => void>();
+  let finished = false;
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const [entry, entryOptions] = workerEntry(workerUrl);
@@ -73,35 +76,58 @@ export async function auditFiles(files: readonly WalkedFile[], options: AuditFil
         workerData: { hashes: shared.hashes, trustAnchors: shared.trustAnchors, at: shared.at.toISOString(), limits: shared.limits },
       });
       let current = -1;
+      const stop = (): void => {
+        idle.delete(worker);
+        void worker.terminate();
+        resolve();
+      };
+      idle.set(worker, stop);
       const dispatch = (): void => {
-        if (next >= files.length) {
-          void worker.terminate();
-          resolve();
+        if (finished || next >= files.length) {
+          stop();
           return;
         }
+        idle.delete(worker);
         current = next++;
         worker.postMessage({ index: current, file: files[current] });
       };
       worker.on('message', (message: { index: number; report: ArtifactReport }) => {
-        results[message.index] = message.report;
-        options.onResult?.(message.report);
+        record(message.index, message.report);
         dispatch();
       });
       worker.on('error', (error) => {
+        idle.delete(worker);
         // The worker died (e.g. out of memory): report that file, keep going with a new worker.
         const file = files[current];
         if (file !== undefined && results[current] === undefined) {
-          const report: ArtifactReport = {
+          record(current, {
             path: file.displayPath, size: 0, sha256: '', hashes: {}, format: 'unknown', pe: null, signature: null, findings: [],
             error: { code: 'INTERNAL', message: `the audit worker failed on this file: ${error.message}` },
-          };
-          results[current] = report;
-          options.onResult?.(report);
+          });
         }
         runWorker().then(resolve, reject);
       });
-      worker.once('online', dispatch);
+      // Queue the first file now: messages wait for the worker to load, and this thread may be busy
+      // with a large file (synchronous reads) when the worker comes online.
+      dispatch();
     });
-  await Promise.all(Array.from({ length: workers }, runWorker));
+
+  const inThisThread = async (): Promise<void> => {
+    while (next < files.length) {
+      const index = next++;
+      const file = files[index];
+      if (file === undefined) break;
+      record(index, await auditFile(file, shared));
+      // File reads are synchronous: yield so worker messages are handled between files.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+
+  const workers = Array.from({ length: workerCount }, runWorker);
+  await inThisThread();
+  finished = true;
+  // Workers still busy finish their current file; idle or still-starting ones stop now.
+  for (const stop of [...idle.values()]) stop();
+  await Promise.all(workers);
   return results;
 }

@@ -173,3 +173,22 @@ describe('auditArtifact: acceptance cases', () => {
     assert.equal(consoleApp.pe?.hasManifest, false);
   });
 });
+
+describe('auditArtifact: large overlays', () => {
+  it('streams an overlay above LARGE_OVERLAY_BYTES and still reports it, its checksum and hashes', async () => {
+    const { LARGE_OVERLAY_BYTES } = await import('../../src/core/limits.ts');
+    const { computePEChecksum, parsePEHeaders } = await import('../../src/formats/pe/index.ts');
+    const { createHash } = await import('node:crypto');
+    const image = new Uint8Array(readFileSync(join(peFixtures, 'app-x64-gui.exe')));
+    const whole = new Uint8Array(image.length + LARGE_OVERLAY_BYTES + 12345);
+    whole.set(image);
+    for (let i = image.length; i < whole.length; i++) whole[i] = (i * 31) & 0xff;
+    const report = await auditArtifact(new MemorySource(whole), { path: 'setup.exe', hashes: [], trustAnchors: caAnchors, at: new Date(), limits: DEFAULT_AUDIT_LIMITS });
+    assert.equal(report.error, null);
+    assert.equal(report.sha256, createHash('sha256').update(whole).digest('hex'));
+    assert.deepEqual(report.pe?.overlay, { offset: image.length, size: whole.length - image.length });
+    const offset = parsePEHeaders(whole).authenticode.checksumOffset;
+    assert.equal(report.pe?.checksum?.computed, computePEChecksum(whole, offset));
+    assert.equal(report.pe?.versionInfo?.strings.CompanyName, 'Contoso Ltd');
+  });
+});

@@ -1,8 +1,8 @@
 // Public surface of the PE parser. Explicit named exports only (style.md practice 13).
 export { looksLikePE, MAX_PE_DATA_DIRECTORY_COUNT, MAX_PE_SECTION_COUNT, parsePEHeaders } from './pe-headers.ts';
-export { parsePE } from './parse-pe.ts';
+export { parsePE, type ParsePEOptions } from './parse-pe.ts';
 export { PE_ANOMALY_IDS, PE_ERROR_CODES } from './pe-codes.ts';
-export { computePEChecksum } from './pe-checksum.ts';
+export { computePEChecksum, PEChecksumAccumulator } from './pe-checksum.ts';
 export { mapRVA, rvaToOffset } from './rva.ts';
 export type { MappedRange } from './rva.ts';
 export { MAX_IMPORT_DLL_COUNT, MAX_IMPORT_FUNCTION_COUNT } from './pe-imports.ts';

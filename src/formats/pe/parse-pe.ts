@@ -16,8 +16,20 @@ import type { PEAnomaly, PEAnomalyId, PEExports, PEHeaders, PEImage, PEImport, P
 /** VS_VERSIONINFO's wLength is a WORD, so a real one is never larger. */
 const MAX_VERSION_INFO_BYTES = 0xffff;
 
-export function parsePE(bytes: Uint8Array): PEImage {
-  const headers = parsePEHeaders(bytes, bytes.length);
+export interface ParsePEOptions {
+  /**
+   * The true file size when `bytes` is only a prefix of the file (at least up to `endOfImageData`, so every
+   * section's raw data is present): a caller streaming a large overlay need not hold it in memory.
+   */
+  fileSize?: number;
+  /** The checksum computed while streaming (PEChecksumAccumulator); required with a prefix, since the checksum covers the whole file. */
+  computedChecksum?: number;
+}
+
+export function parsePE(bytes: Uint8Array, options: ParsePEOptions = {}): PEImage {
+  const fileSize = options.fileSize ?? bytes.length;
+  if (fileSize !== bytes.length && options.computedChecksum === undefined) throw new TypeError('parsePE: a prefix needs computedChecksum');
+  const headers = parsePEHeaders(bytes, fileSize);
   const anomalies: PEAnomaly[] = [...headers.anomalies];
   const view = new ByteView(bytes, 'PE_TRUNCATED');
 
@@ -64,7 +76,7 @@ export function parsePE(bytes: Uint8Array): PEImage {
     if (data !== undefined) manifest = decodeManifest(data);
   }
 
-  const computed = computePEChecksum(bytes, headers.authenticode.checksumOffset);
+  const computed = options.computedChecksum ?? computePEChecksum(bytes, headers.authenticode.checksumOffset);
   // Most linkers leave CheckSum at 0 (only drivers and boot-critical DLLs must carry one), so only a non-zero
   // value that disagrees is news: the file was changed after the linker or signer wrote it.
   if (headers.checksum !== 0 && headers.checksum !== computed) {
@@ -105,7 +117,8 @@ function findOverlay(headers: PEHeaders, view: ByteView): PEImage['overlay'] {
     // Up to 7 zero bytes right before the table are the signer's alignment padding (the table must start on
     // an 8-byte boundary). Ambiguous by nature: genuine trailing zeros of an overlay are dropped with them.
     let overlayEnd = table.offset;
-    while (overlayEnd > start && table.offset - overlayEnd < WIN_CERTIFICATE_ALIGNMENT_BYTES - 1 && view.u8(overlayEnd - 1) === 0) overlayEnd--;
+    // (With a prefix the bytes may not be in memory: then no padding is assumed.)
+    while (overlayEnd > start && table.offset - overlayEnd < WIN_CERTIFICATE_ALIGNMENT_BYTES - 1 && view.has(overlayEnd - 1, 1) && view.u8(overlayEnd - 1) === 0) overlayEnd--;
     if (overlayEnd > start) end = overlayEnd;
     else start = tableEnd;
   }

@@ -36,6 +36,39 @@ export function computePEChecksum(bytes: Uint8Array, checksumOffset: number): nu
   return (folded + length) % 2 ** 32;
 }
 
+/**
+ * The same checksum computed from chunks fed in file order, so a caller that streams a file once (the
+ * audit) needs no second pass and no whole-file buffer. Chunks must start at even file offsets (the word
+ * parity of a byte is its file offset's parity).
+ */
+export class PEChecksumAccumulator {
+  private residue = 0;
+  private sawNonZero = false;
+  private length = 0;
+
+  constructor(private readonly checksumOffset: number) {}
+
+  update(chunk: Uint8Array, fileOffset: number): void {
+    if (fileOffset !== this.length || fileOffset % 2 !== 0) throw new RangeError(`PE checksum chunks must be contiguous and start at even offsets (got ${fileOffset}, expected ${this.length})`);
+    const end = fileOffset + chunk.length;
+    const fieldStart = Math.max(fileOffset, Math.min(this.checksumOffset, end));
+    const fieldEnd = Math.max(fileOffset, Math.min(this.checksumOffset + 4, end));
+    this.add(sumRange(chunk, 0, fieldStart - fileOffset));
+    this.add(sumRange(chunk, fieldEnd - fileOffset, chunk.length));
+    this.length = end;
+  }
+
+  digest(): number {
+    const folded = !this.sawNonZero ? 0 : this.residue === 0 ? ONES_COMPLEMENT_MODULUS : this.residue;
+    return (folded + this.length) % 2 ** 32;
+  }
+
+  private add(sum: number): void {
+    if (sum !== 0) this.sawNonZero = true;
+    this.residue = (this.residue + (sum % ONES_COMPLEMENT_MODULUS)) % ONES_COMPLEMENT_MODULUS;
+  }
+}
+
 /** Reduce an exact partial sum modulo 0xFFFF while keeping "non-zero" visible: 0 stays 0, anything else lands in [0xFFFF, 0x1FFFE). */
 function reduce(sum: number): number {
   return sum === 0 ? 0 : (sum % ONES_COMPLEMENT_MODULUS) + ONES_COMPLEMENT_MODULUS;

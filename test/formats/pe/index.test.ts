@@ -13,6 +13,7 @@ describe('src/formats/pe public surface', () => {
       'MAX_RESOURCE_DEPTH_LEVELS',
       'MAX_RESOURCE_ENTRY_COUNT',
       'MAX_WIN_CERTIFICATE_COUNT',
+      'PEChecksumAccumulator',
       'PE_ANOMALY_IDS',
       'PE_ERROR_CODES',
       'RT_MANIFEST',
