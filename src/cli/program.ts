@@ -5,6 +5,7 @@ import { summarizeAudit } from '../core/audit-summary.ts';
 import { AbsolveError, ExitCode } from '../core/errors.ts';
 import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from '../core/limits.ts';
 import { parseHashList } from '../core/multi-hasher.ts';
+import { registerClassifyCommand } from './commands/classify-command.ts';
 import { createProgress } from './progress.ts';
 import { renderAuditJSON, renderAuditTable } from './render-audit.ts';
 
@@ -83,6 +84,8 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     .action(async (paths: string[], flags: AuditFlags) => {
       exitCode = await runAudit(deps, paths, flags);
     });
+
+  registerClassifyCommand(program, { stdout: deps.stdout });
 
   return {
     async run(argv) {

@@ -134,8 +134,9 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
   const imageEnd = Math.min(size, Math.max(headers.endOfImageData, headLength));
   const inMemoryEnd = size - imageEnd <= LARGE_OVERLAY_BYTES ? size : imageEnd;
   const keepInMemory = inMemoryEnd <= options.limits.maxParsedPEBytes;
-  const kept = keepInMemory ? new Uint8Array(inMemoryEnd) : undefined;
-  kept?.set(head.subarray(0, Math.min(headLength, inMemoryEnd)));
+  // A file that fit in the first chunk is already in memory: keep that buffer rather than copy it.
+  const kept = !keepInMemory ? undefined : inMemoryEnd <= headLength ? head.subarray(0, inMemoryEnd) : new Uint8Array(inMemoryEnd);
+  if (kept !== undefined && kept.buffer !== head.buffer) kept.set(head.subarray(0, Math.min(headLength, inMemoryEnd)));
   const authHasher = prepared.algorithms.length > 0 ? createAuthenticodeHasher(headers.authenticode, size, prepared.algorithms) : undefined;
   const checksum = new PEChecksumAccumulator(headers.authenticode.checksumOffset);
   const feed = (chunk: Uint8Array, offset: number): void => {
