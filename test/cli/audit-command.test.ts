@@ -73,6 +73,15 @@ describe('absolve audit', () => {
     ]);
   });
 
+  it('a self-signed signer is untrusted until its certificate is passed with --trust', () => {
+    const file = 'test/fixtures/pe/signed-selfsigned.exe';
+    assert.equal(json('audit', file).report.artifacts[0]?.signature?.status, 'untrusted');
+    // Its timestamp comes from the test TSA, so the test CA is trusted too (as in the osslsigncode oracle run).
+    const trusted = json('audit', file, '--trust', 'test/fixtures/pki/selfsigned.crt', '--trust', 'test/fixtures/pki/ca.crt');
+    assert.equal(trusted.report.artifacts[0]?.signature?.status, 'valid');
+    assert.equal(trusted.code, 0);
+  });
+
   it('computes the requested hashes in the same pass', () => {
     const file = 'test/fixtures/pe/signed-sha512.dll';
     const { report } = json('audit', file, '--hashes', 'sha1,md5,sha512');
