@@ -1,0 +1,100 @@
+/**
+ * Cabinets: the pure reader (formats/cab) lists everything and expands "none"/MSZIP folders; LZX and Quantum
+ * folders are repacked into a one-folder cabinet with neutral member names and expanded by 7-Zip (WASM).
+ * Used for stand-alone .cab files and for the cabinets embedded in MSI/MSP streams.
+ */
+import { LimitExceededError, ParseError } from '../binary/index.ts';
+import { buildSingleFolderCabinet, CabFolderReader, parseCabinet } from '../formats/cab/index.ts';
+import type { CabCabinet, CabFile, CabFolder } from '../formats/cab/index.ts';
+import { sanitizeMemberName, toDisplayPath } from '../formats/container/member-name.ts';
+import type { ListingContext } from './common.ts';
+import { checkBomb, checkMemberPath, deliver, finding, readCap, roomForMember } from './common.ts';
+import { runSevenZip } from './sevenzip.ts';
+
+export function openCab(bytes: Uint8Array, ctx: ListingContext): void {
+  const cab = parseCabinet(bytes);
+  if (cab.header.previousCabinet !== undefined || cab.header.nextCabinet !== undefined) {
+    const parts = [cab.header.previousCabinet?.cabinet, cab.header.nextCabinet?.cabinet].filter((n): n is string => n !== undefined).map(sanitizeMemberName);
+    finding(ctx, 'ABS-CONTAINER-SPANNED', 'note', `this cabinet is part of a multi-cabinet set (with ${parts.join(', ')}); files continued across cabinets are not listed with data`);
+  }
+  addCabMembers(ctx, bytes, cab, (file) => toDisplayPath(file.name));
+}
+
+/**
+ * Add a member per CFFILE. `pathFor` gives the display path (MSI: the install path). Returns the files that were
+ * listed (a full listing stops early).
+ */
+export function addCabMembers(ctx: ListingContext, bytes: Uint8Array, cab: CabCabinet, pathFor: (file: CabFile) => string): CabFile[] {
+  const readers = new Map<CabFolder, CabFolderReader>();
+  const external = new Map<CabFolder, Promise<Map<number, Uint8Array>>>();
+  const listed: CabFile[] = [];
+  for (const file of cab.files) {
+    if (!roomForMember(ctx, cab.files.length)) break;
+    listed.push(file);
+    const path = pathFor(file);
+    checkMemberPath(ctx, file.name, path);
+    const folder = file.folder;
+    let refusal: (() => Promise<never>) | undefined;
+    if (file.problem !== undefined) {
+      const spanned = file.problem.code === 'CAB_SPANNED';
+      finding(ctx, spanned ? 'ABS-CONTAINER-SPANNED' : 'ABS-CONTAINER-BAD-MEMBER', spanned ? 'note' : 'warning', file.problem.message, path);
+      const { code, message } = file.problem;
+      refusal = () => Promise.reject(new ParseError(code, `${path}: ${message}`));
+    } else if (folder !== undefined && folder.compression === 'unknown') {
+      finding(ctx, 'ABS-CONTAINER-UNSUPPORTED-METHOD', 'warning', `cabinet folder ${folder.index} uses ${folder.method}, which is not expanded`, path);
+      refusal = () => Promise.reject(new ParseError('CAB_UNSUPPORTED_COMPRESSION', `${path}: ${folder.method}`));
+    } else if (folder !== undefined) {
+      // Compression is per folder: a member's share of the folder's stored bytes stands for its compressed size.
+      const share = folder.uncompressedSize === 0 ? 0 : Math.ceil((file.size * folder.compressedSize) / folder.uncompressedSize);
+      if (checkBomb(ctx, path, file.size, folder.compression === 'none' ? undefined : share) !== undefined) {
+        refusal = () => Promise.reject(new LimitExceededError('member size (maxMemberBytes / maxCompressionRatio)', file.size, ctx.limits.maxMemberBytes));
+      }
+    }
+    ctx.members.push({
+      name: sanitizeMemberName(file.name),
+      path,
+      size: file.size,
+      ...(folder === undefined ? {} : { method: folder.method }),
+      read:
+        refusal ??
+        (async () => {
+          if (folder === undefined) throw new ParseError('CAB_BAD_FILE', `${path}: no folder`);
+          const cap = readCap(ctx);
+          if (file.size > cap) throw new LimitExceededError(cap === ctx.limits.maxMemberBytes ? 'member size (maxMemberBytes)' : 'total extracted bytes (maxTotalExtractedBytes)', file.size, cap);
+          if (folder.compression === 'none' || folder.compression === 'mszip') {
+            let reader = readers.get(folder);
+            if (reader === undefined) {
+              reader = new CabFolderReader(bytes, folder);
+              readers.set(folder, reader);
+            }
+            return deliver(ctx, reader.read(file.folderOffset, file.size, cap));
+          }
+          let pending = external.get(folder);
+          if (pending === undefined) {
+            pending = expandWithSevenZip(bytes, cab, folder, ctx);
+            external.set(folder, pending);
+          }
+          const data = (await pending).get(file.index);
+          if (data === undefined) throw new ParseError('CAB_BAD_DATA', `${path}: 7-Zip did not produce this member (${folder.method})`);
+          return deliver(ctx, data);
+        }),
+    });
+  }
+  return listed;
+}
+
+/** LZX/Quantum: one 7-Zip run per folder, on a repacked cabinet whose members are named f<index>. */
+async function expandWithSevenZip(bytes: Uint8Array, cab: CabCabinet, folder: CabFolder, ctx: ListingContext): Promise<Map<number, Uint8Array>> {
+  // 7-Zip may write at most what the folder declares (and what the budget still allows).
+  const maxTotalBytes = Math.min(folder.uncompressedSize, ctx.budget.remaining);
+  const { cabinet, files } = buildSingleFolderCabinet(bytes, cab, folder);
+  const result = await runSevenZip(cabinet, 'Cab', { maxFileBytes: ctx.limits.maxMemberBytes, maxTotalBytes, maxFiles: files.length });
+  const out = new Map<number, Uint8Array>();
+  for (const extracted of result.files) {
+    const match = /^f(\d+)$/.exec(extracted.path);
+    const file = match === null ? undefined : cab.files[Number(match[1])];
+    if (file === undefined || !extracted.complete || extracted.data.length !== file.size) continue;
+    out.set(file.index, extracted.data);
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+/**
+ * NSIS installers (NSIS 2 and 3; zlib, bzip2 or LZMA; solid or not) through 7-Zip (WASM), entirely in memory.
+ * 7-Zip names members relative to $INSTDIR ($PLUGINSDIR etc. keep their variable names). Solid archives do not
+ * declare member sizes, so the output caps of runSevenZip are what stops an expansion bomb.
+ */
+import { ParseError } from '../binary/index.ts';
+import { sanitizeMemberName, toDisplayPath } from '../formats/container/member-name.ts';
+import type { ListingContext } from './common.ts';
+import { checkBomb, checkMemberPath, deliver, finding, roomForMember } from './common.ts';
+import { runSevenZip } from './sevenzip.ts';
+
+export async function openNsis(bytes: Uint8Array, ctx: ListingContext): Promise<void> {
+  let result;
+  try {
+    result = await runSevenZip(bytes, 'Nsis', {
+      maxFileBytes: ctx.limits.maxMemberBytes,
+      maxTotalBytes: Math.min(ctx.limits.maxTotalExtractedBytes, ctx.budget.remaining),
+      maxFiles: ctx.limits.maxMembers,
+    });
+  } catch (e) {
+    if (e instanceof ParseError) throw new ParseError(String(e.code).replace('SEVENZIP_', 'NSIS_'), e.message, { cause: e });
+    throw e;
+  }
+  const byPath = new Map(result.entries.map((e) => [e.path, e]));
+  for (const entry of result.entries) {
+    const path = toDisplayPath(entry.path);
+    checkMemberPath(ctx, entry.path, path);
+    if (entry.encrypted) finding(ctx, 'ABS-CONTAINER-ENCRYPTED', 'warning', 'member is encrypted; it cannot be audited', path);
+    if (entry.size !== undefined) checkBomb(ctx, path, entry.size, entry.packedSize);
+  }
+  if (result.capped !== undefined) {
+    finding(ctx, 'ABS-CONTAINER-BOMB', 'error', `zip bomb suspected: expansion stopped at ${result.capped.limit} while writing "${sanitizeMemberName(result.capped.path.replace(/^\/out\//, ''))}"; later members are not listed`);
+  }
+  if (result.tooManyFiles) {
+    finding(ctx, 'ABS-CONTAINER-TOO-MANY-MEMBERS', 'warning', `the installer holds more than ${ctx.limits.maxMembers} files; only the first ${ctx.limits.maxMembers} (maxMembers) are listed`);
+  }
+  for (const file of result.files) {
+    const path = toDisplayPath(file.path);
+    if (!file.complete) {
+      if (result.capped?.path !== `/out/${file.path}`) finding(ctx, 'ABS-CONTAINER-BAD-MEMBER', 'warning', `7-Zip could not expand this member completely (${result.errors.join(' ').trim() || `exit code ${result.exitCode}`})`, path);
+      continue;
+    }
+    if (!roomForMember(ctx, result.files.length)) break;
+    const entry = byPath.get(file.path);
+    const data = file.data;
+    ctx.members.push({
+      name: sanitizeMemberName(file.path),
+      path,
+      size: data.length,
+      ...(entry?.packedSize === undefined ? {} : { compressedSize: entry.packedSize }),
+      ...(entry?.method === undefined ? {} : { method: entry.method.toLowerCase() }),
+      read: () => Promise.resolve().then(() => deliver(ctx, data)),
+    });
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * ZIP through yauzl (random access over the central directory, ZIP64, size validation), in memory.
+ *
+ * - `decodeStrings: false`: yauzl would reject the whole archive on the first unsafe name; we decode names
+ *   ourselves (formats/zip) and report unsafe ones (memberPathProblem, with yauzl.validateFileName as a second
+ *   opinion) as findings, keeping them for display only.
+ * - `validateEntrySizes: true`: a member that inflates past its declared size errors out; in addition every read
+ *   has a running byte counter (maxMemberBytes and the shared budget) and stops the inflate stream at the cap.
+ * - The CRC-32 of every expanded member is checked.
+ * Only stored and deflate are expanded; other methods and encrypted members are reported.
+ */
+import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
+import { LimitExceededError, ParseError } from '../binary/index.ts';
+import { toDisplayPath, sanitizeMemberName } from '../formats/container/member-name.ts';
+import { decodeZipName, isSupportedZipMethod, zipMethodName } from '../formats/zip/index.ts';
+import type { ListingContext } from './common.ts';
+import { checkBomb, checkMemberPath, finding, readCap, roomForMember } from './common.ts';
+
+export type ZipErrorCode = 'ZIP_TRUNCATED' | 'ZIP_BAD_ARCHIVE' | 'ZIP_BAD_MEMBER' | 'ZIP_BAD_CRC' | 'ZIP_ENCRYPTED' | 'ZIP_UNSUPPORTED_METHOD';
+
+const INFO_ZIP_UNICODE_PATH = 0x7075;
+
+function zipError(e: unknown): ParseError {
+  if (e instanceof ParseError) return e as ParseError;
+  const message = e instanceof Error ? e.message : String(e);
+  // yauzl's messages for an archive whose end is missing or whose offsets point past the end.
+  const truncated = /end of central directory record signature not found|unexpected EOF|past the end|not enough bytes|truncated/i.test(message);
+  return new ParseError<ZipErrorCode>(truncated ? 'ZIP_TRUNCATED' : 'ZIP_BAD_ARCHIVE', `ZIP: ${message}`, { cause: e });
+}
+
+export async function openZip(bytes: Uint8Array, ctx: ListingContext): Promise<void> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let zip: ZipFile;
+  try {
+    zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false });
+  } catch (e) {
+    throw zipError(e);
+  }
+  await new Promise<void>((resolve, reject) => {
+    let stopped = false;
+    zip.on('error', (e: unknown) => {
+      stopped = true;
+      reject(zipError(e));
+    });
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: Entry) => {
+      if (stopped) return;
+      try {
+        if (!addEntry(zip, entry, ctx)) {
+          stopped = true;
+          resolve();
+          return;
+        }
+      } catch (e) {
+        stopped = true;
+        reject(zipError(e));
+        return;
+      }
+      zip.readEntry();
+    });
+    zip.readEntry();
+  });
+}
+
+/** Returns false when the listing is full. */
+function addEntry(zip: ZipFile, entry: Entry, ctx: ListingContext): boolean {
+  const rawName = entry.fileNameRaw;
+  const unicodePath = entry.extraFields.find((f) => f.id === INFO_ZIP_UNICODE_PATH)?.data;
+  const stored = decodeZipName(rawName, entry.generalPurposeBitFlag, unicodePath);
+  const path = toDisplayPath(stored);
+  const isDirectory = stored.endsWith('/') || stored.endsWith('\\');
+  const traversal = checkMemberPath(ctx, stored, path);
+  if (!traversal) {
+    // yauzl's own rule set (backslashes aside, which Windows zippers write legitimately) as a second opinion.
+    const yauzlSays = yauzl.validateFileName(stored.replace(/\\/g, '/'));
+    if (yauzlSays !== null) finding(ctx, 'ABS-CONTAINER-PATH-TRAVERSAL', 'error', `member name "${sanitizeMemberName(stored)}": ${yauzlSays}; it is shown, never used as a path`, path);
+  }
+  if (isDirectory) return true;
+  if (!roomForMember(ctx, zip.entryCount)) return false;
+
+  const method = entry.compressionMethod;
+  const encrypted = entry.isEncrypted();
+  let refusal: (() => Promise<never>) | undefined;
+  if (encrypted) {
+    finding(ctx, 'ABS-CONTAINER-ENCRYPTED', 'warning', `member is encrypted (${zipMethodName(method)}); it cannot be audited`, path);
+    refusal = () => Promise.reject(new ParseError<ZipErrorCode>('ZIP_ENCRYPTED', `${path}: encrypted member`));
+  } else if (!isSupportedZipMethod(method)) {
+    finding(ctx, 'ABS-CONTAINER-UNSUPPORTED-METHOD', 'warning', `member uses compression method ${method} (${zipMethodName(method)}), which is not expanded`, path);
+    refusal = () => Promise.reject(new ParseError<ZipErrorCode>('ZIP_UNSUPPORTED_METHOD', `${path}: compression method ${zipMethodName(method)} is not supported`));
+  } else {
+    const bomb = checkBomb(ctx, path, entry.uncompressedSize, method === 0 ? undefined : entry.compressedSize);
+    if (bomb !== undefined) refusal = () => Promise.reject(new LimitExceededError('member size (maxMemberBytes / maxCompressionRatio)', entry.uncompressedSize, ctx.limits.maxMemberBytes));
+  }
+  ctx.members.push({
+    name: sanitizeMemberName(stored),
+    path,
+    size: entry.uncompressedSize,
+    compressedSize: entry.compressedSize,
+    method: zipMethodName(method),
+    ...(encrypted ? { encrypted: true } : {}),
+    read: refusal ?? (() => readEntry(zip, entry, path, ctx)),
+  });
+  return true;
+}
+
+function readEntry(zip: ZipFile, entry: Entry, path: string, ctx: ListingContext): Promise<Uint8Array> {
+  const cap = readCap(ctx);
+  if (entry.uncompressedSize > cap) {
+    return Promise.reject(new LimitExceededError(cap === ctx.limits.maxMemberBytes ? 'member size (maxMemberBytes)' : 'total extracted bytes (maxTotalExtractedBytes)', entry.uncompressedSize, cap));
+  }
+  return new Promise<Uint8Array>((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err !== null) {
+        reject(new ParseError<ZipErrorCode>('ZIP_BAD_MEMBER', `${path}: ${err.message}`, { cause: err }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let produced = 0;
+      let settled = false;
+      const fail = (e: Error): void => {
+        if (settled) return;
+        settled = true;
+        stream.destroy();
+        reject(e);
+      };
+      stream.on('data', (chunk: Buffer) => {
+        produced += chunk.length;
+        // The running counter: a member that lies about its size is stopped here, not after inflating it all.
+        if (produced > cap) {
+          fail(new LimitExceededError(cap === ctx.limits.maxMemberBytes ? 'member size (maxMemberBytes)' : 'total extracted bytes (maxTotalExtractedBytes)', produced, cap));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.on('error', (e: Error) => fail(new ParseError<ZipErrorCode>('ZIP_BAD_MEMBER', `${path}: ${e.message}`, { cause: e })));
+      stream.on('end', () => {
+        if (settled) return;
+        const data = Buffer.concat(chunks, produced);
+        if (crc32(data) >>> 0 !== entry.crc32 >>> 0) {
+          fail(new ParseError<ZipErrorCode>('ZIP_BAD_CRC', `${path}: CRC-32 mismatch (data is corrupt)`));
+          return;
+        }
+        try {
+          ctx.budget.take(data.length);
+        } catch (e) {
+          fail(e as Error);
+          return;
+        }
+        settled = true;
+        resolve(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      });
+    });
+  });
+}
