@@ -3,21 +3,16 @@
  * Plain data only, so it crosses worker threads and goes to JSON unchanged.
  */
 
+import type { CertificateSummary } from '../authenticode/index.ts';
+
 export const AUDIT_SCHEMA = 'absolve.audit/v1';
 
 export type SignatureStatus = 'valid' | 'invalid' | 'untrusted' | 'unsigned' | 'malformed';
 
 export type HashAlgorithm = 'sha256' | 'sha1' | 'md5' | 'sha512';
 
-export interface SignerReport {
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  thumbprintSha1: string;
-  thumbprintSha256: string;
-  notBefore: string;
-  notAfter: string;
-}
+/** The signer certificate as reported: RFC 2253 names, uppercase hex serial and thumbprints, ISO dates. */
+export type SignerReport = CertificateSummary;
 
 export interface TimestampReport {
   time: string;
