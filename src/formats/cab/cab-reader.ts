@@ -15,7 +15,8 @@
  * `src/containers` adapter hands them to 7-Zip); `buildSingleFolderCabinet` repacks one folder for that.
  */
 import { inflateRawSync } from 'node:zlib';
-import { ByteView, latin1, LimitExceededError, ParseError, safeBound } from '../../binary/index.ts';
+import { ByteView, LimitExceededError, ParseError, safeBound } from '../../binary/index.ts';
+import { decodeWindows1252 } from '../container/windows-1252.ts';
 import type { CabCabinet, CabCompression, CabDataBlock, CabErrorCode, CabFile, CabFolder, CabHeader } from './cab.types.ts';
 
 export const CAB_SIGNATURE = 0x4643534d; // "MSCF" read as a little-endian dword
@@ -187,7 +188,8 @@ export function parseCabinet(bytes: Uint8Array): CabCabinet {
     const nameBytes = rawName.subarray(0, nul);
     const file: CabFile = {
       index: i,
-      name: attributes & CAB_ATTRIB_NAME_IS_UTF ? utf8.decode(nameBytes) : latin1(nameBytes),
+      // Without _A_NAME_IS_UTF the name is in "the current codepage": Windows-1252 is the common case.
+      name: attributes & CAB_ATTRIB_NAME_IS_UTF ? utf8.decode(nameBytes) : decodeWindows1252(nameBytes),
       size,
       folderOffset,
       folderIndex,

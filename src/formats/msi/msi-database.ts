@@ -16,6 +16,7 @@
  * - `_Columns` (Table s, Number i2, Name s, Type i2) describes every other table; `_Tables` lists table names.
  */
 import { ByteView, LimitExceededError, ParseError } from '../../binary/index.ts';
+import { decodeWindows1252 } from '../container/windows-1252.ts';
 import type { MsiColumn, MsiDatabase, MsiErrorCode, MsiLimits, MsiTable, MsiValue } from './msi.types.ts';
 
 /** Wine msipriv.h MSITYPE_* bits of the _Columns Type word. */
@@ -48,8 +49,10 @@ const CODEPAGE_LABELS: ReadonlyMap<number, string> = new Map([
 ]);
 
 function decoderFor(codepage: number): (bytes: Uint8Array) => string {
-  // 0 (neutral) and unknown codepages: Windows-1252, the Installer's usual ANSI page for neutral databases.
-  const decoder = new TextDecoder(CODEPAGE_LABELS.get(codepage) ?? 'windows-1252');
+  const label = CODEPAGE_LABELS.get(codepage);
+  // 0 (neutral), 1252 and unknown codepages: Windows-1252, the Installer's usual ANSI page.
+  if (label === undefined || label === 'windows-1252') return decodeWindows1252;
+  const decoder = new TextDecoder(label);
   return (bytes) => decoder.decode(bytes);
 }
 
