@@ -63,9 +63,9 @@ export function openCompound(bytes: Uint8Array, ctx: ListingContext): CompoundRe
     // Tables, and the \u0005SummaryInformation / \u0005DigitalSignature / \u0005MsiDigitalSignatureEx property streams.
     if (d.table || d.name.charCodeAt(0) < 0x20) continue;
     seenStreams.add(d.name);
-    const data = file.readStream(entry);
-    if (cabinetStreams.has(d.name) || looksLikeCabinet(data)) {
-      listCabinetStream(ctx, d.name, data, layout, cabinetStreams.has(d.name));
+    // Only cabinets are read while listing (Binary.* streams can be large: they are read on demand).
+    if (cabinetStreams.has(d.name) || looksLikeCabinet(file.peekStream(entry, 8))) {
+      listCabinetStream(ctx, d.name, file.readStream(entry), layout, cabinetStreams.has(d.name));
       continue;
     }
     if (!roomForMember(ctx, undefined)) break;

@@ -21,6 +21,7 @@ import { LimitExceededError, ParseError } from '../binary/index.ts';
 import { parseCabinet, prepareCabSignature } from '../formats/cab/index.ts';
 import type { CabSignatureInfo } from '../formats/cab/index.ts';
 import { readCFB } from '../formats/cfb/index.ts';
+import { DEFAULT_CONTAINER_LIMITS } from '../formats/container/container.types.ts';
 import type { ContainerKind, ContainerLimits, ContainerListing } from '../formats/container/container.types.ts';
 import { prepareMsiSignature } from '../formats/msi/index.ts';
 import type { MsiSignatureInfo } from '../formats/msi/index.ts';
@@ -63,7 +64,8 @@ export interface ContainerListingResult extends ContainerListing {
  */
 export async function openContainer(kind: ContainerKind, bytes: Uint8Array, limits: ContainerLimits, options: OpenContainerOptions = {}): Promise<ContainerListingResult> {
   if (!(bytes instanceof Uint8Array)) throw new ParseError('CONTAINER_BAD_ARGUMENT', 'openContainer: bytes must be a Uint8Array');
-  if (bytes.length > limits.maxContainerBytes) throw new LimitExceededError('container size (maxContainerBytes)', bytes.length, limits.maxContainerBytes);
+  const maxContainerBytes = limits.maxContainerBytes ?? DEFAULT_CONTAINER_LIMITS.maxContainerBytes;
+  if (bytes.length > maxContainerBytes) throw new LimitExceededError('container size (maxContainerBytes)', bytes.length, maxContainerBytes);
   const ctx: ListingContext = { limits, budget: options.budget ?? new ExtractionBudget(limits.maxTotalExtractedBytes), findings: [], members: [] };
   let actual: ContainerKind = kind;
   let externalCabinets: string[] = [];

@@ -29,7 +29,11 @@ export async function openNsis(bytes: Uint8Array, ctx: ListingContext): Promise<
     if (entry.size !== undefined) checkBomb(ctx, path, entry.size, entry.packedSize);
   }
   if (result.capped !== undefined) {
-    finding(ctx, 'ABS-CONTAINER-BOMB', 'error', `zip bomb suspected: expansion stopped at ${result.capped.limit} while writing "${sanitizeMemberName(result.capped.path.replace(/^\/out\//, ''))}"; later members are not listed`);
+    const member = toDisplayPath(result.capped.path.replace(/^\/out\//, ''));
+    // A member whose declared size already failed checkBomb has its finding; the cap is the same story.
+    if (!ctx.findings.some((f) => f.id === 'ABS-CONTAINER-BOMB' && f.member === member)) {
+      finding(ctx, 'ABS-CONTAINER-BOMB', 'error', `zip bomb suspected: expansion stopped at ${result.capped.limit} while writing this member; later members are not listed`, member);
+    }
   }
   if (result.tooManyFiles) {
     finding(ctx, 'ABS-CONTAINER-TOO-MANY-MEMBERS', 'warning', `the installer holds more than ${ctx.limits.maxMembers} files; only the first ${ctx.limits.maxMembers} (maxMembers) are listed`);

@@ -283,6 +283,31 @@ describe('hostile archives', () => {
     await assert.rejects(listing.members[1]?.read() ?? Promise.resolve(), LimitExceededError);
   });
 
+  it('7-Zip (NSIS, LZX) output is capped while it writes: the member that hits the cap is dropped with a finding', async () => {
+    // Solid LZMA: 7-Zip lists no size for the second member; only the write cap can stop it.
+    assert.equal(entry('nsis/setup-lzma-solid.exe').sevenZip?.listing[2]?.size, null);
+    const total = await openContainer('nsis', fixture('nsis/setup-lzma-solid.exe'), DEFAULT_CONTAINER_LIMITS, { budget: new ExtractionBudget(45_000) });
+    assert.deepEqual(total.findings.map((f) => [f.id, f.member]), [['ABS-CONTAINER-BOMB', 'lib/contoso-lib.dll']]);
+    assert.match(total.findings[0]?.message ?? '', /maxTotalExtractedBytes/);
+    assert.deepEqual(total.members.map((m) => m.path), ['app.exe', 'readme.txt']);
+    const perMember = await openContainer('nsis', fixture('nsis/setup-lzma-solid.exe'), { ...DEFAULT_CONTAINER_LIMITS, maxMemberBytes: 30_000 });
+    assert.deepEqual(perMember.findings.map((f) => [f.id, f.member]), [['ABS-CONTAINER-BOMB', 'app.exe']]);
+    assert.ok(!perMember.members.some((m) => m.path === 'app.exe'));
+    for (const m of perMember.members) assert.equal((await m.read()).length, m.size);
+    const budget = new ExtractionBudget(30_000);
+    const lzx = await openContainer('cab', fixture('cab/lzx.cab'), DEFAULT_CONTAINER_LIMITS, { budget });
+    await assert.rejects(lzx.members[0]?.read() ?? Promise.resolve(), LimitExceededError);
+  });
+
+  it('a compound file that is not an MSI lists its streams by storage path', async () => {
+    const { buildCFB } = await import('../formats/msi/cfb-builder.ts');
+    const bytes = buildCFB({ children: [{ name: 'WordDocument', content: new Uint8Array(5000).fill(1) }, { name: 'ObjectPool', children: [{ name: 'x', content: new Uint8Array(10) }] }] });
+    assert.equal(detectContainer(bytes), 'cfb');
+    const listing = await openContainer('cfb', bytes, DEFAULT_CONTAINER_LIMITS);
+    assert.equal(listing.kind, 'cfb');
+    assert.deepEqual(listing.members.map((m) => [m.path, m.size]).sort(), [['ObjectPool/x', 10], ['WordDocument', 5000]]);
+  });
+
   it('maxContainerBytes is checked before parsing', async () => {
     await assert.rejects(openContainer('zip', fixture('zip/plain.zip'), { ...DEFAULT_CONTAINER_LIMITS, maxContainerBytes: 1000 }), LimitExceededError);
   });

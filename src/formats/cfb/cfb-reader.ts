@@ -326,11 +326,10 @@ export function readCFB(bytes: Uint8Array, limits: CFBLimits = DEFAULT_CFB_LIMIT
     chains.set(stream, { mini: true, sectors: Uint32Array.from(out) });
   }
 
-  const readStream = (entry: CFBEntry, maxBytes = Number.MAX_SAFE_INTEGER): Uint8Array => {
+  const copyStream = (entry: CFBEntry, length: number): Uint8Array => {
     const chain = chains.get(entry);
     if (chain === undefined) throw new TypeError(`readStream: "${entry.path}" is not a stream of this file`);
-    safeBound(entry.size, maxBytes, 'CFB stream size (bytes)');
-    const out = new Uint8Array(entry.size);
+    const out = new Uint8Array(length);
     let filled = 0;
     for (const sector of chain.sectors) {
       if (filled >= out.length) break;
@@ -349,6 +348,8 @@ export function readCFB(bytes: Uint8Array, limits: CFBLimits = DEFAULT_CFB_LIMIT
     }
     return out;
   };
+  const readStream = (entry: CFBEntry, maxBytes = Number.MAX_SAFE_INTEGER): Uint8Array => copyStream(entry, safeBound(entry.size, maxBytes, 'CFB stream size (bytes)'));
+  const peekStream = (entry: CFBEntry, n: number): Uint8Array => copyStream(entry, Math.max(0, Math.min(n, entry.size)));
   // Truncation shows up here rather than on first read: the last sector of each chain must be fully present.
   for (const [stream, chain] of chains) {
     if (chain.mini || chain.sectors.length === 0) continue;
@@ -361,7 +362,7 @@ export function readCFB(bytes: Uint8Array, limits: CFBLimits = DEFAULT_CFB_LIMIT
     view.check(sectorOffset(miniStreamChain[lastIndex] as number), root.size - lastIndex * sectorSize, 'last sector of the mini stream');
   }
 
-  return { header, root, entries, readStream };
+  return { header, root, entries, readStream, peekStream };
 }
 
 /** '{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}' from 16 raw CLSID bytes (first three groups little-endian). */

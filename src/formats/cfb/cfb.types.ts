@@ -59,6 +59,8 @@ export interface CFBFile {
   entries: CFBEntry[];
   /** A stream's bytes (a copy). Rejects storages; LimitExceededError above `maxBytes`. */
   readStream(entry: CFBEntry, maxBytes?: number): Uint8Array;
+  /** The first min(n, size) bytes of a stream (a copy), whatever its size. */
+  peekStream(entry: CFBEntry, n: number): Uint8Array;
 }
 
 export interface CFBLimits {

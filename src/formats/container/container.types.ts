@@ -58,11 +58,11 @@ export interface ContainerLimits {
   maxCompressionRatio: number;
   /** Container nesting levels a recursive audit may open (used by the caller's recursion, not by openContainer). */
   maxDepth: number;
-  /** Bytes of container data openContainer accepts at all (larger input → LimitExceededError before parsing). */
-  maxContainerBytes: number;
+  /** Bytes of container data openContainer accepts at all (larger input → LimitExceededError before parsing); default 4 GiB. */
+  maxContainerBytes?: number;
 }
 
-export const DEFAULT_CONTAINER_LIMITS: Readonly<ContainerLimits> = Object.freeze({
+export const DEFAULT_CONTAINER_LIMITS: Readonly<Required<ContainerLimits>> = Object.freeze({
   maxMembers: 10_000,
   maxMemberBytes: 1024 * 1024 * 1024, // 1 GiB
   maxTotalExtractedBytes: 4 * 1024 * 1024 * 1024, // 4 GiB
