@@ -174,7 +174,7 @@ describe('ZIP', () => {
 });
 
 describe('hostile archives', () => {
-  it('zip/traversal.zip: names reported, kept for display, nothing written anywhere', async () => {
+  it('zip/traversal.zip: names reported, kept for display, nothing written anywhere (ZIP, and the 7-Zip paths)', async () => {
     const sandbox = mkdtempSync(join(tmpdir(), 'absolve-traversal-'));
     const cwd = process.cwd();
     const outside = [resolve(sandbox, '../../evil.exe'), '/tmp/abs.exe', resolve(sandbox, '../../../up.exe'), resolve(sandbox, 'C:\\evil.exe')];
@@ -188,6 +188,11 @@ describe('hostile archives', () => {
       assert.deepEqual(flagged, ['../../evil.exe', '/tmp/abs.exe', 'C:/evil.exe', '//server/share/unc.exe', 'ok/../../../up.exe']);
       assert.ok(listing.findings.every((f) => f.severity === 'error'));
       assert.equal(files.length, 6, 'the bytes are still readable in memory');
+      // The 7-Zip paths run on an in-memory file system: nothing lands in the working directory either.
+      for (const name of ['nsis/setup-lzma-solid.exe', 'cab/lzx.cab']) {
+        const { listing: l, failures } = await listAndRead(name);
+        assert.equal(l.members.length > 0 && failures.size === 0, true, name);
+      }
       assert.deepEqual(readdirSync(sandbox), [], 'nothing was written into the working directory');
       assert.deepEqual(outside.map((p) => existsSync(p)), existedBefore, 'nothing was written outside it');
     } finally {
