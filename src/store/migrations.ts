@@ -1,0 +1,165 @@
+/**
+ * Versioned schema migrations, applied on every open (Kysely's Migrator keeps the applied list
+ * in `absolve_migration`, serialised by `absolve_migration_lock`). Written once for both SQL
+ * dialects; the only branch is how an integer key is generated. Add a migration as a new entry
+ * with the next number; never edit one that has shipped.
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { ReleaseError } from '../core/releases/errors.ts';
+
+export type SQLDialect = 'sqlite' | 'postgres';
+
+export const MIGRATION_TABLE = 'absolve_migration';
+export const MIGRATION_LOCK_TABLE = 'absolve_migration_lock';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- a migration runs against the schema as it was then, not today's StoreDatabase */
+function migrationsFor(dialect: SQLDialect): Record<string, Migration> {
+  return {
+    '0001_release_history': {
+      async up(db: Kysely<any>): Promise<void> {
+        const id = (table: ReturnType<Kysely<any>['schema']['createTable']>) =>
+          dialect === 'sqlite'
+            ? table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+            : table.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity());
+
+        await id(db.schema.createTable('product'))
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await id(db.schema.createTable('release'))
+          .addColumn('product_id', 'integer', (c) => c.notNull().references('product.id'))
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('notes', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('verified_at', 'text', (c) => c.notNull())
+          .addColumn('tool_version', 'text', (c) => c.notNull())
+          .addColumn('content_sha256', 'text', (c) => c.notNull())
+          .addColumn('file_count', 'integer', (c) => c.notNull())
+          .addColumn('summary_json', 'text', (c) => c.notNull())
+          .addUniqueConstraint('release_product_version_unique', ['product_id', 'version'])
+          .execute();
+
+        await db.schema
+          .createTable('certificate')
+          .addColumn('thumbprint_sha256', 'text', (c) => c.primaryKey())
+          .addColumn('thumbprint_sha1', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('issuer', 'text', (c) => c.notNull())
+          .addColumn('serial_number', 'text', (c) => c.notNull())
+          .addColumn('not_before', 'text', (c) => c.notNull())
+          .addColumn('not_after', 'text', (c) => c.notNull())
+          .addColumn('first_seen_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('artifact')
+          .addColumn('sha256', 'text', (c) => c.primaryKey())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('format', 'text', (c) => c.notNull())
+          .addColumn('machine', 'text')
+          .addColumn('pe_kind', 'text')
+          .addColumn('file_version', 'text')
+          .addColumn('product_version', 'text')
+          .addColumn('first_seen_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('artifact_signer')
+          .addColumn('sha256', 'text', (c) => c.notNull().references('artifact.sha256').onDelete('cascade'))
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('thumbprint_sha256', 'text', (c) => c.notNull().references('certificate.thumbprint_sha256'))
+          .addPrimaryKeyConstraint('artifact_signer_pk', ['sha256', 'position'])
+          .execute();
+        await db.schema.createIndex('artifact_signer_certificate').on('artifact_signer').column('thumbprint_sha256').execute();
+
+        await db.schema
+          .createTable('release_artifact')
+          .addColumn('release_id', 'integer', (c) => c.notNull().references('release.id').onDelete('cascade'))
+          .addColumn('path', 'text', (c) => c.notNull())
+          .addColumn('ordinal', 'integer', (c) => c.notNull())
+          .addColumn('parent_path', 'text')
+          .addColumn('sha256', 'text', (c) => c.notNull().references('artifact.sha256'))
+          .addColumn('format', 'text', (c) => c.notNull())
+          .addColumn('signature_status', 'text')
+          .addColumn('reason_code', 'text')
+          .addColumn('digest_algorithm', 'text')
+          .addColumn('error_code', 'text')
+          .addColumn('report_json', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('release_artifact_pk', ['release_id', 'path'])
+          .addUniqueConstraint('release_artifact_ordinal_unique', ['release_id', 'ordinal'])
+          .execute();
+        await db.schema.createIndex('release_artifact_sha256').on('release_artifact').column('sha256').execute();
+
+        await db.schema
+          .createTable('artifact_finding')
+          .addColumn('release_id', 'integer', (c) => c.notNull())
+          .addColumn('path', 'text', (c) => c.notNull())
+          .addColumn('idx', 'integer', (c) => c.notNull())
+          .addColumn('rule_id', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('artifact_finding_pk', ['release_id', 'path', 'idx'])
+          .addForeignKeyConstraint('artifact_finding_release_artifact', ['release_id', 'path'], 'release_artifact', ['release_id', 'path'], (c) => c.onDelete('cascade'))
+          .execute();
+        await db.schema.createIndex('artifact_finding_rule').on('artifact_finding').column('rule_id').execute();
+
+        await db.schema
+          .createTable('release_finding')
+          .addColumn('release_id', 'integer', (c) => c.notNull().references('release.id').onDelete('cascade'))
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('rule_id', 'text', (c) => c.notNull())
+          .addColumn('severity', 'text', (c) => c.notNull())
+          .addColumn('message', 'text', (c) => c.notNull())
+          .addColumn('certificate_sha256', 'text', (c) => c.references('certificate.thumbprint_sha256'))
+          .addColumn('files_json', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('release_finding_pk', ['release_id', 'seq'])
+          .execute();
+      },
+    },
+  };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** The newest migration this build knows (exports name it). */
+export const LATEST_MIGRATION = '0001_release_history';
+
+class CodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: SQLDialect) {}
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(migrationsFor(this.dialect));
+  }
+}
+
+/** Brings the schema up to date; a database migrated by a newer Absolve is refused, never downgraded. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: SQLDialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new CodeMigrationProvider(dialect),
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
+  const foreign = await appliedMigrationsUnknownTo(db, new Set(Object.keys(migrationsFor(dialect))));
+  if (foreign.length > 0) {
+    throw new ReleaseError('STORE_SCHEMA_NEWER', `the store was written by a newer Absolve (schema migration ${foreign.join(', ')}); upgrade Absolve to use it`);
+  }
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    throw new ReleaseError('STORE_UNAVAILABLE', `cannot migrate the store's schema: ${error instanceof Error ? error.message : JSON.stringify(error)}`, { cause: error });
+  }
+}
+
+/** Applied migrations this build does not know (the Migrator would refuse them with a less helpful message). */
+async function appliedMigrationsUnknownTo(db: Kysely<unknown>, known: ReadonlySet<string>): Promise<string[]> {
+  let names: string[];
+  try {
+    const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+    names = rows.rows.map((r) => r.name);
+  } catch {
+    return []; // no migration table yet: a fresh store
+  }
+  return names.filter((n) => !known.has(n));
+}

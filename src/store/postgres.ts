@@ -1,0 +1,135 @@
+/**
+ * PostgreSQL adapters: a server through `pg` (`postgres://…`), or PGlite, PostgreSQL compiled to
+ * WebAssembly (`pglite:PATH`; the test stand-in when no server is reachable). Both go through
+ * Kysely's PostgresDialect; PGlite plugs in through a one-connection pool shim.
+ */
+import { existsSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import pg from 'pg';
+import { ReleaseError } from '../core/releases/errors.ts';
+import { KyselyReleaseStore } from './kysely-store.ts';
+import { migrateToLatest } from './migrations.ts';
+import type { StoreDatabase } from './schema.ts';
+
+/** Connections per process: the CLI runs one transaction at a time; a little headroom for reads. */
+const POOL_MAX = 4;
+const CONNECT_TIMEOUT_MS = 5_000;
+const PG_INT8_OID = 20;
+
+export interface PostgresStoreHandle {
+  store: KyselyReleaseStore;
+  db: Kysely<StoreDatabase>;
+}
+
+/** The URL with its password masked, for messages. */
+export function redactURL(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+export async function openPostgresStore(url: string): Promise<PostgresStoreHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_MAX,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // COUNT(*) and BIGINT columns (file sizes) as numbers, for this pool only (pg's default is text).
+    types: { getTypeParser: ((oid: number) => (oid === PG_INT8_OID ? (v: string) => Number(v) : (pg.types.getTypeParser(oid, 'text') as (v: string) => unknown))) as typeof pg.types.getTypeParser },
+  });
+  pool.on('error', () => {}); // an idle client's broken connection is retried on next use, not a crash
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new ReleaseError('STORE_UNAVAILABLE', `cannot connect to PostgreSQL at ${redactURL(url)}: ${(error as Error).message}`, { cause: error });
+  }
+  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, 'postgres');
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return { store: new KyselyReleaseStore(db, 'postgres', () => db.destroy()), db };
+}
+
+/**
+ * PGlite has one connection; this pool hands it out to one Kysely connection at a time (a mutex),
+ * so a transaction never interleaves with another query.
+ */
+class PGlitePool implements PostgresPool {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly ownsInstance: boolean,
+  ) {}
+
+  async connect(): Promise<PostgresPoolClient> {
+    let release!: () => void;
+    const previous = this.tail;
+    this.tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    const pglite = this.pglite;
+    return {
+      async query(sql: string, parameters: ReadonlyArray<unknown>) {
+        const result = await pglite.query<unknown>(sql, [...parameters]);
+        const extra = result as { command?: string; rowCount?: number };
+        return {
+          command: (extra.command ?? sql.trimStart().split(/\s/, 1)[0] ?? '').toUpperCase() as 'SELECT',
+          rowCount: result.affectedRows ?? extra.rowCount ?? 0,
+          rows: result.rows,
+        };
+      },
+      release,
+    } as unknown as PostgresPoolClient;
+  }
+
+  async end(): Promise<void> {
+    if (this.ownsInstance) await this.pglite.close();
+  }
+}
+
+export interface PGliteStoreHandle {
+  store: KyselyReleaseStore;
+  db: Kysely<StoreDatabase>;
+  pglite: PGlite;
+}
+
+/**
+ * A store on PGlite: on a data folder (created unless `create` is false), in memory (`dataDir`
+ * undefined), or on an instance the caller owns and keeps open (tests share one per file: a fresh
+ * instance costs seconds and ~200 MB).
+ */
+export async function openPGliteStore(target: { dataDir?: string; create: boolean } | { instance: PGlite }): Promise<PGliteStoreHandle> {
+  let pglite: PGlite;
+  let owns: boolean;
+  if ('instance' in target) {
+    pglite = target.instance;
+    owns = false;
+  } else {
+    if (target.dataDir !== undefined && !target.create && !existsSync(target.dataDir)) {
+      throw new ReleaseError('STORE_NOT_FOUND', `no store at '${target.dataDir}' (record a release with 'absolve release add' first, or pass --db)`);
+    }
+    try {
+      pglite = await PGlite.create(target.dataDir === undefined ? {} : { dataDir: target.dataDir });
+    } catch (error) {
+      throw new ReleaseError('STORE_UNAVAILABLE', `cannot open the PGlite store '${target.dataDir ?? 'memory'}': ${(error as Error).message}`, { cause: error });
+    }
+    owns = true;
+  }
+  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool: new PGlitePool(pglite, owns) }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, 'postgres');
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return { store: new KyselyReleaseStore(db, 'postgres', () => db.destroy()), db, pglite };
+}

@@ -1,0 +1,103 @@
+/**
+ * The tables as Kysely sees them (docs/schema.md describes each column). One definition for
+ * SQLite and PostgreSQL: times are ISO 8601 UTC text (`2026-11-28T00:34:10.674Z`, sorts as
+ * text), JSON is text (the exact bytes `release show` returns), sizes are 64-bit integers.
+ */
+import type { Generated } from 'kysely';
+
+export interface ProductTable {
+  id: Generated<number>;
+  name: string;
+  created_at: string;
+}
+
+export interface ReleaseTable {
+  id: Generated<number>;
+  product_id: number;
+  version: string;
+  channel: string;
+  notes: string | null;
+  created_at: string;
+  verified_at: string;
+  tool_version: string;
+  content_sha256: string;
+  file_count: number;
+  summary_json: string;
+}
+
+export interface CertificateTable {
+  thumbprint_sha256: string;
+  thumbprint_sha1: string;
+  subject: string;
+  issuer: string;
+  serial_number: string;
+  not_before: string;
+  not_after: string;
+  first_seen_at: string;
+}
+
+export interface ArtifactTable {
+  sha256: string;
+  /** bigint on PostgreSQL: the pg driver returns it as text, so the adapter converts it. */
+  size: number | string;
+  format: string;
+  machine: string | null;
+  pe_kind: string | null;
+  file_version: string | null;
+  product_version: string | null;
+  first_seen_at: string;
+}
+
+export interface ArtifactSignerTable {
+  sha256: string;
+  position: number;
+  role: 'primary' | 'nested';
+  thumbprint_sha256: string;
+}
+
+export interface ReleaseArtifactTable {
+  release_id: number;
+  path: string;
+  ordinal: number;
+  parent_path: string | null;
+  sha256: string;
+  format: string;
+  signature_status: string | null;
+  reason_code: string | null;
+  digest_algorithm: string | null;
+  error_code: string | null;
+  report_json: string;
+}
+
+export interface ArtifactFindingTable {
+  release_id: number;
+  path: string;
+  idx: number;
+  rule_id: string;
+  severity: string;
+  message: string;
+}
+
+export interface ReleaseFindingTable {
+  release_id: number;
+  seq: number;
+  rule_id: string;
+  severity: string;
+  message: string;
+  certificate_sha256: string | null;
+  files_json: string;
+}
+
+export interface StoreDatabase {
+  product: ProductTable;
+  release: ReleaseTable;
+  certificate: CertificateTable;
+  artifact: ArtifactTable;
+  artifact_signer: ArtifactSignerTable;
+  release_artifact: ReleaseArtifactTable;
+  artifact_finding: ArtifactFindingTable;
+  release_finding: ReleaseFindingTable;
+}
+
+/** Every table, children before parents (the order to empty them in). */
+export const STORE_TABLES = ['artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;

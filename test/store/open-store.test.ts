@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { isReleaseError } from '../../src/core/releases/errors.ts';
+import { blobDirFor, createStoreOpener, parseStoreURL } from '../../src/store/open-store.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'absolve-open-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('store URLs', () => {
+  it('parses sqlite, postgres and pglite locations; a bare path is SQLite', () => {
+    assert.deepEqual(parseStoreURL('sqlite:./x/absolve.db'), { kind: 'sqlite', path: './x/absolve.db' });
+    assert.deepEqual(parseStoreURL('sqlite:///abs/absolve.db'), { kind: 'sqlite', path: '/abs/absolve.db' });
+    assert.deepEqual(parseStoreURL('data/absolve.db'), { kind: 'sqlite', path: 'data/absolve.db' });
+    assert.deepEqual(parseStoreURL('C:\\data\\absolve.db'), { kind: 'sqlite', path: 'C:\\data\\absolve.db' });
+    assert.deepEqual(parseStoreURL('postgres://u:p@db:5432/absolve'), { kind: 'postgres', url: 'postgres://u:p@db:5432/absolve' });
+    assert.deepEqual(parseStoreURL('postgresql://db/absolve'), { kind: 'postgres', url: 'postgresql://db/absolve' });
+    assert.deepEqual(parseStoreURL('pglite:./pgdata'), { kind: 'pglite', dataDir: './pgdata' });
+    assert.deepEqual(parseStoreURL('pglite:'), { kind: 'pglite', dataDir: undefined });
+  });
+
+  it('refuses unknown schemes and empty paths with STORE_URL_INVALID, never showing a password', () => {
+    for (const bad of ['mysql://u:secret@h/db', 'sqlite:', '', 'postgres://u:secret@[bad']) {
+      assert.throws(() => parseStoreURL(bad), (e) => isReleaseError(e, 'STORE_URL_INVALID') && !e.message.includes('secret'), bad);
+    }
+  });
+
+  it('puts blobs next to the database; ABSOLVE_BLOBS overrides', () => {
+    const opts = { env: {}, cwd: '/work' };
+    assert.equal(blobDirFor({ kind: 'sqlite', path: 'store/absolve.db' }, opts), '/work/store/blobs');
+    assert.equal(blobDirFor({ kind: 'pglite', dataDir: '/data/pg' }, opts), '/data/blobs');
+    assert.equal(blobDirFor({ kind: 'postgres', url: 'postgres://h/db' }, opts), '/work/.absolve/blobs');
+    assert.equal(blobDirFor({ kind: 'postgres', url: 'postgres://h/db' }, { env: { ABSOLVE_BLOBS: 'b' }, cwd: '/work' }), '/work/b');
+  });
+
+  it('the opener takes --db, then ABSOLVE_DB, then ./.absolve/absolve.db', async () => {
+    const open = createStoreOpener({ env: {}, cwd: scratch });
+    await assert.rejects(open(undefined, { create: false }), (e) => isReleaseError(e, 'STORE_NOT_FOUND'));
+    const opened = await open(undefined, { create: true });
+    assert.equal(opened.location, 'sqlite:.absolve/absolve.db');
+    await opened.store.close();
+    assert.ok(existsSync(join(scratch, '.absolve', 'absolve.db')));
+
+    const fromEnv = await createStoreOpener({ env: { ABSOLVE_DB: 'sqlite:env/e.db' }, cwd: scratch })(undefined, { create: true });
+    assert.equal(fromEnv.location, 'sqlite:env/e.db');
+    await fromEnv.store.close();
+    const fromFlag = await createStoreOpener({ env: { ABSOLVE_DB: 'sqlite:env/e.db' }, cwd: scratch })('sqlite:flag/f.db', { create: true });
+    assert.equal(fromFlag.location, 'sqlite:flag/f.db');
+    await fromFlag.store.close();
+    assert.ok(existsSync(join(scratch, 'flag', 'f.db')));
+  });
+});

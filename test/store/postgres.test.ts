@@ -1,0 +1,40 @@
+/**
+ * The store contract on PostgreSQL: a real server when one is reachable (a fresh database for
+ * this file, dropped afterwards), otherwise PGlite (one instance for this file). Never skipped;
+ * with CI set, an unreachable server fails (see postgres-target.ts).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { isReleaseError } from '../../src/core/releases/errors.ts';
+import { openPostgresStore } from '../../src/store/postgres.ts';
+import { postgresTarget, type PostgresTarget } from './postgres-target.ts';
+import { runStoreContract } from './store-contract.ts';
+
+let target: PostgresTarget | undefined;
+before(async () => {
+  target = await postgresTarget();
+  console.log(`# PostgreSQL store tests run on ${target.description}`);
+});
+after(async () => {
+  await target?.dispose();
+});
+
+function current(): PostgresTarget {
+  if (target === undefined) throw new Error('the PostgreSQL target is not ready');
+  return target;
+}
+
+runStoreContract({ name: 'PostgreSQL (server, or PGlite without one)', open: () => current().openEmpty() });
+
+describe('PostgreSQL store', () => {
+  it('an unreachable server is STORE_UNAVAILABLE with the password masked', async () => {
+    await assert.rejects(openPostgresStore('postgres://someone:s3cret@127.0.0.1:1/nothing'), (e) => isReleaseError(e, 'STORE_UNAVAILABLE') && !e.message.includes('s3cret') && e.message.includes('***'));
+  });
+
+  it('opening twice migrates once', async () => {
+    const a = await current().open();
+    const b = await current().open();
+    await a.close();
+    await b.close();
+  });
+});

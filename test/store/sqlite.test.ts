@@ -1,0 +1,57 @@
+/** The store contract on SQLite (a fresh database file per test), plus SQLite-specific behaviour. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { isReleaseError } from '../../src/core/releases/errors.ts';
+import { openSQLiteStore } from '../../src/store/sqlite.ts';
+import { runStoreContract } from './store-contract.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'absolve-sqlite-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+let n = 0;
+
+runStoreContract({
+  name: 'SQLite (better-sqlite3, WAL)',
+  open: async () => (await openSQLiteStore(join(scratch, `contract-${n++}`, 'absolve.db'), { create: true })).store,
+});
+
+describe('SQLite store', () => {
+  it('creates the folder and the file, uses WAL and foreign keys, and migrates once', async () => {
+    const path = join(scratch, 'nested', 'deeper', 'absolve.db');
+    const { store } = await openSQLiteStore(path, { create: true });
+    await store.close();
+    const again = await openSQLiteStore(path, { create: true });
+    await again.store.close();
+    const raw = new Database(path, { readonly: true });
+    try {
+      assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }]);
+      assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('read-only commands do not create a store', async () => {
+    await assert.rejects(openSQLiteStore(join(scratch, 'missing', 'absolve.db'), { create: false }), (e) => isReleaseError(e, 'STORE_NOT_FOUND'));
+  });
+
+  it('refuses a store written by a newer Absolve', async () => {
+    const path = join(scratch, 'newer.db');
+    const { store } = await openSQLiteStore(path, { create: true });
+    await store.close();
+    const raw = new Database(path);
+    raw.prepare("insert into absolve_migration (name, timestamp) values ('9999_from_the_future', '2030-01-01T00:00:00.000Z')").run();
+    raw.close();
+    await assert.rejects(openSQLiteStore(path, { create: false }), (e) => isReleaseError(e, 'STORE_SCHEMA_NEWER') && /9999_from_the_future/.test(e.message));
+  });
+
+  it('a file that is not a database is STORE_UNAVAILABLE, not a crash', async () => {
+    const path = join(scratch, 'garbage.db');
+    writeFileSync(path, 'this is not a database, just text that is long enough to be read as a header page.'.repeat(20));
+    await assert.rejects(openSQLiteStore(path, { create: false }), (e) => isReleaseError(e, 'STORE_UNAVAILABLE'));
+  });
+});
