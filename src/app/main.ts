@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createProgram } from '../cli/program.ts';
 import { auditFiles, defaultJobs } from '../files/audit-files.ts';
+import { auditWorkerUrl, containerReaderFromSettings, type AuditSettings } from './audit-runtime.ts';
 import { loadTrustAnchors } from '../files/trust-store.ts';
 import { walkInputs } from '../files/walk.ts';
 
@@ -18,7 +19,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     version: packageVersion(),
     walkInputs,
     loadTrustAnchors,
-    auditFiles,
+    auditFiles: (files, options) => {
+      const settings: AuditSettings = { containerLimits: options.containerLimits };
+      const containers = containerReaderFromSettings(settings);
+      return auditFiles(files, { ...options, workerSettings: settings }, { workerUrl: auditWorkerUrl, ...(containers === undefined ? {} : { containers }) });
+    },
     defaultJobs,
     now: () => new Date(),
     stdout: process.stdout,

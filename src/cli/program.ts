@@ -4,6 +4,7 @@ import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type HashAlgorithm
 import { summarizeAudit } from '../core/audit-summary.ts';
 import { AbsolveError, ExitCode } from '../core/errors.ts';
 import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from '../core/limits.ts';
+import { DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from '../formats/container/container.types.ts';
 import { parseHashList } from '../core/multi-hasher.ts';
 import { registerClassifyCommand } from './commands/classify-command.ts';
 import { createProgress } from './progress.ts';
@@ -22,7 +23,9 @@ export interface CliDeps {
       trustAnchors: readonly Uint8Array[];
       at: Date;
       limits: AuditLimits;
-      onResult?: (r: ArtifactReport) => void;
+      /** null: do not look inside installers and archives. */
+      containerLimits: ContainerLimits | null;
+      onResult?: (reports: ArtifactReport[]) => void;
     },
   ): Promise<ArtifactReport[]>;
   defaultJobs(): number;
@@ -55,6 +58,12 @@ interface AuditFlags {
   color?: boolean;
   maxParsedPeBytes: number;
   maxCertificateTableBytes: number;
+  containers: boolean;
+  maxDepth: number;
+  maxMembers: number;
+  maxMemberBytes: number;
+  maxExtractedBytes: number;
+  maxCompressionRatio: number;
 }
 
 export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Promise<number> } {
@@ -81,6 +90,12 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     .option('--no-color', 'no colours in the table')
     .option('--max-parsed-pe-bytes <bytes>', 'PEs up to this size are fully parsed in memory; larger ones get hashes and signature only', positiveInt('--max-parsed-pe-bytes'), DEFAULT_AUDIT_LIMITS.maxParsedPEBytes)
     .option('--max-certificate-table-bytes <bytes>', 'largest certificate table read', positiveInt('--max-certificate-table-bytes'), DEFAULT_AUDIT_LIMITS.maxCertificateTableBytes)
+    .option('--no-containers', 'do not look inside installers and archives (ZIP, MSI/MSP, CAB, NSIS)')
+    .option('--max-depth <n>', 'container nesting levels opened', positiveInt('--max-depth'), DEFAULT_CONTAINER_LIMITS.maxDepth)
+    .option('--max-members <n>', 'members listed per container', positiveInt('--max-members'), DEFAULT_CONTAINER_LIMITS.maxMembers)
+    .option('--max-member-bytes <bytes>', 'largest member expanded', positiveInt('--max-member-bytes'), DEFAULT_CONTAINER_LIMITS.maxMemberBytes)
+    .option('--max-extracted-bytes <bytes>', 'bytes expanded in total from one top-level file', positiveInt('--max-extracted-bytes'), DEFAULT_CONTAINER_LIMITS.maxTotalExtractedBytes)
+    .option('--max-compression-ratio <n>', 'expanded/compressed ratio above which a member counts as a bomb (members of 1 MiB or more)', positiveInt('--max-compression-ratio'), DEFAULT_CONTAINER_LIMITS.maxCompressionRatio)
     .action(async (paths: string[], flags: AuditFlags) => {
       exitCode = await runAudit(deps, paths, flags);
     });
@@ -129,7 +144,16 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
       trustAnchors,
       at,
       limits: { maxParsedPEBytes: flags.maxParsedPeBytes, maxCertificateTableBytes: flags.maxCertificateTableBytes },
-      onResult: (r) => progress.tick(r.path),
+      containerLimits: flags.containers
+        ? {
+            maxDepth: flags.maxDepth,
+            maxMembers: flags.maxMembers,
+            maxMemberBytes: flags.maxMemberBytes,
+            maxTotalExtractedBytes: flags.maxExtractedBytes,
+            maxCompressionRatio: flags.maxCompressionRatio,
+          }
+        : null,
+      onResult: (reports) => progress.tick(reports[0]?.path ?? ''),
     });
   } finally {
     progress.stop();

@@ -28,10 +28,17 @@ function statusOf(a: ArtifactReport): SignatureStatus | 'error' | '-' {
   return a.signature?.status ?? '-';
 }
 
+const CONTAINER_NAMES: Record<string, string> = { msi: 'MSI', msp: 'MSP patch', cfb: 'compound file', cab: 'CAB', zip: 'ZIP', nsis: 'NSIS installer' };
+
 function describe(a: ArtifactReport): string {
-  if (a.pe === null) return a.format === 'pe' ? 'PE (unreadable)' : 'not a PE';
+  const members = a.container === undefined ? '' : `${a.pe === null ? '' : ', '}${CONTAINER_NAMES[a.container.kind] ?? a.container.kind} (${a.container.members} members)`;
+  if (a.pe === null) {
+    if (a.format === 'pe') return 'PE (unreadable)';
+    if (a.format === 'unknown') return 'not a PE';
+    return members === '' ? (CONTAINER_NAMES[a.format] ?? a.format) : members;
+  }
   const kind = a.pe.isDll ? 'dll' : a.pe.subsystem === 'windows-gui' ? 'gui' : a.pe.subsystem === 'windows-cui' ? 'console' : a.pe.subsystem;
-  return `PE ${a.pe.machine} ${kind}`;
+  return `PE ${a.pe.machine} ${kind}${members}`;
 }
 
 function note(a: ArtifactReport): string {
@@ -75,13 +82,34 @@ export function renderAuditTable(report: AuditReport, useColor: boolean): string
     cells[0] = paint(cells[0] ?? '');
     lines.push(cells.join('  ').trimEnd());
   }
+  const findingLines = report.artifacts.flatMap((a) => summarizeFindings(a, colors));
+  if (findingLines.length > 0) lines.push('', colors.bold('FINDINGS'), ...findingLines);
   const s = report.summary;
   lines.push('');
   lines.push(
-    `${s.files} files, ${s.pe} PE: ${s.valid} valid, ${s.invalid} invalid, ${s.untrusted} untrusted, ${s.unsigned} unsigned, ${s.malformed} malformed; ${s.errors} with errors`,
+    `${s.files} artifacts, ${s.pe} PE: ${s.valid} valid, ${s.invalid} invalid, ${s.untrusted} untrusted, ${s.unsigned} unsigned, ${s.malformed} malformed; ${s.errors} with errors`,
   );
-  lines.push(s.policyMet ? colors.green('Policy met: every PE carries a valid signature.') : colors.red(`Policy violated by ${s.violations} file(s).`));
+  lines.push(s.policyMet ? colors.green('Policy met: every PE and Windows Installer package carries a valid signature.') : colors.red(`Policy violated by ${s.violations} file(s).`));
   return `${lines.join('\n')}\n`;
+}
+
+/** Warnings and errors of one artifact, one line each; repeats of one ID beyond two are folded into a count. */
+function summarizeFindings(a: ArtifactReport, colors: Colors): string[] {
+  const byId = new Map<string, ArtifactReport['findings']>();
+  for (const f of a.findings) {
+    if (f.severity === 'note') continue;
+    byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
+  }
+  const out: string[] = [];
+  for (const [id, group] of byId) {
+    const shown = group.length > 2 ? group.slice(0, 1) : group;
+    for (const f of shown) {
+      const paint = f.severity === 'error' ? colors.red : colors.yellow;
+      const more = group.length > shown.length ? ` (and ${group.length - shown.length} more ${id})` : '';
+      out.push(`${paint(f.severity.padEnd(7))}  ${id}  ${a.path}: ${f.message}${more}`);
+    }
+  }
+  return out;
 }
 
 export function renderAuditJSON(report: AuditReport): string {

@@ -2,12 +2,15 @@ import type { ArtifactReport, AuditSummary } from './audit.types.ts';
 import { hasPEExtension } from './audit-artifact.ts';
 
 /**
- * The default policy: every PE must carry a valid signature, and a file whose name promises a
- * PE must be one. I/O errors are not policy violations: they make the command exit 2.
+ * The default policy: every PE and every Windows Installer package (MSI, MSP) must carry a valid
+ * signature, a file whose name promises a PE must be one, and a container that cannot be read
+ * (truncated, unsupported) is a violation because its contents went unchecked. I/O errors are not
+ * policy violations: they make the command exit 2.
  */
 export function violatesPolicy(artifact: ArtifactReport): boolean {
   if (artifact.error?.code === 'IO_ERROR') return false;
-  if (artifact.format === 'pe') return artifact.error !== null || artifact.signature?.status !== 'valid';
+  if (artifact.format === 'pe' || artifact.format === 'msi' || artifact.format === 'msp') return artifact.error !== null || artifact.signature?.status !== 'valid';
+  if (artifact.format !== 'unknown') return artifact.error !== null;
   return artifact.error !== null && hasPEExtension(artifact.path);
 }
 

@@ -59,6 +59,8 @@ export interface Finding {
   message: string;
 }
 
+export type ArtifactFormat = 'pe' | 'msi' | 'msp' | 'cfb' | 'cab' | 'zip' | 'unknown';
+
 export interface ArtifactError {
   code: string;
   message: string;
@@ -71,8 +73,10 @@ export interface ArtifactReport {
   sha256: string;
   /** Extra digests requested with --hashes (always includes sha256). */
   hashes: Partial<Record<HashAlgorithm, string>>;
-  /** What the content is (by magic bytes, not by name): `pe`, or `unknown`. */
-  format: 'pe' | 'unknown';
+  /** What the content is (by magic bytes, not by name). An NSIS installer is a `pe` with `container.kind` `nsis`. */
+  format: ArtifactFormat;
+  /** Set when the artifact is an installer or archive whose members were listed and audited. */
+  container?: { kind: string; members: number };
   pe: PESummary | null;
   signature: SignatureReport | null;
   findings: Finding[];

@@ -16,3 +16,40 @@ export interface ProgressSink {
   tick(detail: string): void;
   stop(): void;
 }
+
+/** The signature material of a signed container (MSI/MSP in a stream, CAB in its reserved area). */
+export interface ContainerSignatureMaterial {
+  /** The PKCS#7 SignedData DER, or undefined when the container is not signed. */
+  signatureBlob: Uint8Array | undefined;
+  /** The digest the signature's SpcIndirectDataContent must carry, for an algorithm such as 'sha256'. */
+  computeDigest(algorithm: string): Uint8Array;
+  /** MSI only: the MsiDigitalSignatureEx stream and the pre-hash recomputed from the file. */
+  ex?: { recorded: Uint8Array; compute(algorithm: string): Uint8Array };
+}
+
+/** A container member: display path, bytes on demand (bounded by the reader's limits). */
+export interface ContainerMemberSource {
+  path: string;
+  size: number;
+  read(): Promise<Uint8Array>;
+}
+
+export interface ContainerFindingData {
+  id: string;
+  severity: 'error' | 'warning' | 'note';
+  message: string;
+  member?: string;
+}
+
+/** Lists installers and archives (ZIP, MSI/MSP, CAB, NSIS). The adapter is src/containers; src/app wires it. */
+export interface ContainerReader {
+  /** How many container levels a recursive audit may open. */
+  readonly maxDepth: number;
+  /** The container kind of a file from its first bytes (at least the first MiB, so an NSIS stub's overlay is seen). */
+  detect(head: Uint8Array): string | undefined;
+  /** A session for one top-level file: nested listings share its extracted-bytes budget. */
+  session(): {
+    open(kind: string, bytes: Uint8Array): Promise<{ kind: string; members: ContainerMemberSource[]; findings: ContainerFindingData[] }>;
+  };
+  signature(kind: string, bytes: Uint8Array): ContainerSignatureMaterial | undefined;
+}

@@ -101,6 +101,22 @@ describe('absolve audit', () => {
     assert.equal(parallel.report.artifacts.length, Object.keys(oracle.files).length + 2 /* oracle.json, .gitattributes */);
   });
 
+  it('a truncated MSI gives an error for that file while the rest of the release is audited', () => {
+    const { code, report, stderr } = json('audit', 'test/fixtures/containers/msi/truncated.msi', 'test/fixtures/containers/msi/app-signed.msi', '--trust', 'test/fixtures/pki/ca.crt');
+    assert.equal(code, 1);
+    assert.equal(stderr, '');
+    const [truncated, msi] = report.artifacts;
+    assert.match(truncated?.error?.code ?? '', /^CFB_TRUNCATED$/);
+    assert.match(truncated?.error?.message ?? '', /cannot read this CFB container/);
+    assert.equal(msi?.signature?.status, 'valid');
+    assert.ok(report.artifacts.some((a) => a.path === 'test/fixtures/containers/msi/app-signed.msi!/Contoso/Contoso App/app.exe'));
+  });
+
+  it('--no-containers audits the files themselves only', () => {
+    const { report } = json('audit', 'test/fixtures/containers/msi/app-signed.msi', '--no-containers');
+    assert.equal(report.artifacts.length, 1);
+  });
+
   it('writes the report to --output', () => {
     const out = join(scratch, 'report.json');
     const r = absolve('audit', 'test/fixtures/pe/signed-sha256.exe', '--format', 'json', '--output', out);

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { ContainerKind, ContainerLimits } from '../formats/container/container.types.ts';
+import type { ContainerReader, ContainerSignatureMaterial } from '../core/ports.ts';
+import { ExtractionBudget, detectContainer, inspectContainerSignature, openContainer } from './index.ts';
+
+const KINDS: ReadonlySet<string> = new Set<ContainerKind>(['zip', 'cab', 'msi', 'msp', 'cfb', 'nsis']);
+
+function asKind(kind: string): ContainerKind {
+  if (!KINDS.has(kind)) throw new TypeError(`unknown container kind ${kind}`);
+  return kind as ContainerKind;
+}
+
+const nodeHasher = (algorithm: string): { update(data: Uint8Array): unknown; digest(): Uint8Array } => {
+  const hash = createHash(algorithm);
+  return { update: (data) => hash.update(data), digest: () => new Uint8Array(hash.digest()) };
+};
+
+/** The ContainerReader port over this folder's readers, with the given limits. */
+export function createContainerReader(limits: ContainerLimits): ContainerReader {
+  return {
+    maxDepth: limits.maxDepth,
+    detect: (head) => detectContainer(head),
+    session() {
+      const budget = new ExtractionBudget(limits.maxTotalExtractedBytes);
+      return {
+        async open(kind, bytes) {
+          const listing = await openContainer(asKind(kind), bytes, limits, { budget });
+          const findings = [...listing.findings];
+          for (const name of listing.externalCabinets) {
+            if (!findings.some((f) => f.id === 'ABS-CONTAINER-EXTERNAL-CABINET' && f.message.includes(name))) {
+              findings.push({ id: 'ABS-CONTAINER-EXTERNAL-CABINET', severity: 'note', message: `external cabinet: ${name}` });
+            }
+          }
+          return { kind: listing.kind, members: listing.members, findings };
+        },
+      };
+    },
+    signature(kind, bytes): ContainerSignatureMaterial | undefined {
+      const info = inspectContainerSignature(asKind(kind), bytes);
+      if (info === undefined) return undefined;
+      const material: ContainerSignatureMaterial = {
+        signatureBlob: info.signatureBlob,
+        computeDigest: (algorithm) => info.computeDigest(algorithm, nodeHasher),
+      };
+      if ('exBlob' in info && info.exBlob !== undefined) {
+        material.ex = { recorded: info.exBlob, compute: (algorithm) => info.computePrehash(algorithm, nodeHasher) };
+      }
+      return material;
+    },
+  };
+}

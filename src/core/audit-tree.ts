@@ -1,0 +1,178 @@
+/**
+ * Audits a file and, when it is an installer or archive (ZIP, MSI/MSP, CAB, NSIS), every member inside
+ * it, recursively, as an antivirus engine would look at it. Members are read into memory through the
+ * ContainerReader (bounded by its limits) and never written anywhere; their report paths are
+ * `outer.msi!/Contoso/app.exe`, repeated for each level.
+ */
+import { bytesEqual, isParseError } from '../binary/index.ts';
+import { parseAuthenticodeSignature, verifyAuthenticode, type AuthenticodeSignature, type DigestAlgorithm } from '../authenticode/index.ts';
+import { auditArtifact, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
+import type { ArtifactFormat, ArtifactReport, SignatureReport } from './audit.types.ts';
+import { READ_CHUNK_BYTES } from './limits.ts';
+import type { ByteSource, ContainerReader, ContainerSignatureMaterial } from './ports.ts';
+
+export interface AuditTreeOptions extends AuditArtifactOptions {
+  containers?: ContainerReader;
+}
+
+/** Separates a container's path from its member's path in reports. */
+export const MEMBER_SEPARATOR = '!/';
+
+export class MemoryByteSource implements ByteSource {
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get size(): number {
+    return this.bytes.length;
+  }
+
+  read(buffer: Uint8Array, position: number): Promise<number> {
+    const n = Math.max(0, Math.min(buffer.length, this.bytes.length - position));
+    buffer.set(this.bytes.subarray(position, position + n));
+    return Promise.resolve(n);
+  }
+}
+
+/** The report for the file first, then its members depth-first in listing order. */
+export async function auditTree(source: ByteSource, options: AuditTreeOptions): Promise<ArtifactReport[]> {
+  const containers = options.containers;
+  const out: ArtifactReport[] = [];
+  await auditNode(source, options, containers?.session(), 0, out);
+  return out;
+}
+
+type Session = ReturnType<ContainerReader['session']>;
+
+async function auditNode(source: ByteSource, options: AuditTreeOptions, session: Session | undefined, depth: number, out: ArtifactReport[]): Promise<void> {
+  const report = await auditArtifact(source, options);
+  out.push(report);
+  const containers = options.containers;
+  if (containers === undefined || session === undefined || report.error !== null || source.size === 0) return;
+
+  const head = new Uint8Array(Math.min(source.size, READ_CHUNK_BYTES));
+  await readAll(source, head, 0);
+  const kind = containers.detect(head);
+  if (kind === undefined) return;
+  if (depth >= containers.maxDepth) {
+    report.findings.push({ id: 'ABS-CONTAINER-TOO-DEEP', severity: 'warning', message: `a ${kind} container nested deeper than maxDepth (${containers.maxDepth}): its members were not audited` });
+    return;
+  }
+  let bytes: Uint8Array;
+  if (head.length === source.size) {
+    bytes = head;
+  } else {
+    bytes = new Uint8Array(source.size);
+    await readAll(source, bytes, 0);
+  }
+
+  let listing: Awaited<ReturnType<Session['open']>>;
+  try {
+    listing = await session.open(kind, bytes);
+  } catch (error) {
+    if (!isParseError(error)) throw error;
+    if (report.format === 'unknown') report.format = formatOf(kind);
+    report.error = { code: error.code, message: `cannot read this ${kind.toUpperCase()} container: ${error.message}` };
+    return;
+  }
+  if (report.format === 'unknown') report.format = formatOf(listing.kind);
+  report.container = { kind: listing.kind, members: listing.members.length };
+  for (const f of listing.findings) {
+    report.findings.push({ id: f.id, severity: f.severity, message: f.member === undefined ? f.message : `${f.member}: ${f.message}` });
+  }
+  if (report.format !== 'pe') report.signature = await verifyContainerSignature(containers.signature(listing.kind, bytes), options);
+
+  const firstChild = out.length;
+  for (const member of listing.members) {
+    const path = `${report.path}${MEMBER_SEPARATOR}${member.path}`;
+    let memberBytes: Uint8Array;
+    try {
+      memberBytes = await member.read();
+    } catch (error) {
+      if (!isParseError(error)) throw error;
+      // Not expandable (bomb, encrypted, unsupported, corrupt): the listing already said why where it could.
+      if (!report.findings.some((f) => f.message.startsWith(`${member.path}:`))) {
+        report.findings.push({ id: 'ABS-CONTAINER-BAD-MEMBER', severity: 'warning', message: `${member.path}: not audited: ${error.message}` });
+      }
+      continue;
+    }
+    await auditNode(new MemoryByteSource(memberBytes), { ...options, path }, session, depth + 1, out);
+  }
+  addMemberSigningFindings(report, out.slice(firstChild));
+}
+
+function formatOf(kind: string): ArtifactFormat {
+  return kind === 'msi' || kind === 'msp' || kind === 'cfb' || kind === 'cab' || kind === 'zip' ? kind : 'unknown';
+}
+
+async function readAll(source: ByteSource, into: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < into.length) {
+    const n = await source.read(into.subarray(done), position + done);
+    if (n <= 0) throw new Error('file shrank while being read');
+    done += n;
+  }
+}
+
+/**
+ * The seed case of Absolve: a signed installer whose inner executables are not signed, or are signed
+ * by someone else. Antivirus engines scan what the installer drops, one file at a time, so the
+ * container's signature does not vouch for them.
+ */
+function addMemberSigningFindings(container: ArtifactReport, descendants: ArtifactReport[]): void {
+  const signature = container.signature;
+  if (signature === null || signature.status === 'unsigned' || signature.status === 'malformed') return;
+  const containerThumbprint = signature.signer?.thumbprintSha256;
+  const unsigned: string[] = [];
+  const foreign: string[] = [];
+  for (const member of descendants) {
+    if (member.format !== 'pe' || member.signature === null) continue;
+    const status = member.signature.status;
+    if (status !== 'valid' && status !== 'untrusted') unsigned.push(`${member.path} (${status})`);
+    else if (containerThumbprint !== undefined && member.signature.signer?.thumbprintSha256 !== containerThumbprint) {
+      foreign.push(`${member.path} (${member.signature.signer?.subject ?? '?'})`);
+    }
+  }
+  if (unsigned.length > 0) {
+    container.findings.push({
+      id: 'ABS-CONTAINER-UNSIGNED-MEMBER',
+      severity: 'error',
+      message: `the container is signed but ${unsigned.length} executable(s) inside are not validly signed: ${unsigned.join(', ')}. Antivirus engines judge each extracted file on its own: sign every binary before packaging.`,
+    });
+  }
+  if (foreign.length > 0) {
+    container.findings.push({
+      id: 'ABS-CONTAINER-SIGNER-MISMATCH',
+      severity: 'warning',
+      message: `executables inside are signed by a different certificate than the container: ${foreign.join(', ')}`,
+    });
+  }
+}
+
+const DIGESTS: ReadonlySet<string> = new Set(['md5', 'sha1', 'sha256', 'sha384', 'sha512']);
+
+async function verifyContainerSignature(material: ContainerSignatureMaterial | undefined, options: AuditTreeOptions): Promise<SignatureReport | null> {
+  if (material === undefined) return null;
+  const statusOnly = (status: 'unsigned' | 'malformed', reasonCode: string, reason: string): SignatureReport => ({ status, reason, reasonCode, digestAlgorithm: null, signer: null, timestamp: null, nested: [] });
+  if (material.signatureBlob === undefined) return statusOnly('unsigned', 'NOT_SIGNED', 'the package has no Authenticode signature');
+  let signature: AuthenticodeSignature;
+  try {
+    signature = parseAuthenticodeSignature(material.signatureBlob);
+  } catch (error) {
+    if (!isParseError(error)) throw error;
+    return statusOnly('malformed', error.code, `the signature cannot be parsed: ${error.message}`);
+  }
+  const computed = new Map<DigestAlgorithm, Uint8Array>();
+  const visit = (s: AuthenticodeSignature): void => {
+    if (DIGESTS.has(s.digestAlgorithm) && !computed.has(s.digestAlgorithm)) computed.set(s.digestAlgorithm, material.computeDigest(s.digestAlgorithm));
+    s.nested.forEach(visit);
+  };
+  visit(signature);
+  const report = toSignatureReport(await verifyAuthenticode({ signature, computedDigests: computed, trustAnchors: options.trustAnchors, at: options.at }));
+  if (material.ex !== undefined && report.status !== 'malformed') {
+    // MsiDigitalSignatureEx: the pre-hash of the streams' metadata must match what the signer recorded.
+    const prehash = material.ex.compute(signature.digestAlgorithm);
+    if (!bytesEqual(prehash, material.ex.recorded)) {
+      return { ...report, status: 'invalid', reasonCode: 'MSI_EX_MISMATCH', reason: 'the MsiDigitalSignatureEx pre-hash does not match the package: its streams were changed after signing' };
+    }
+  }
+  return report;
+}
