@@ -8,6 +8,7 @@ import { auditFiles, defaultJobs } from '../files/audit-files.ts';
 import { auditWorkerUrl, containerReaderFromSettings, type AuditSettings } from './audit-runtime.ts';
 import { loadTrustAnchors } from '../files/trust-store.ts';
 import { walkInputs } from '../files/walk.ts';
+import { createStoreOpener } from '../store/open-store.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return auditFiles(files, { ...options, workerSettings: settings }, { workerUrl: auditWorkerUrl, ...(containers === undefined ? {} : { containers }) });
     },
     defaultJobs,
+    openStore: createStoreOpener({ env: process.env, cwd: process.cwd() }),
     now: () => new Date(),
     stdout: process.stdout,
     stderr: process.stderr,

@@ -6,7 +6,11 @@ import { AbsolveError, ExitCode } from '../core/errors.ts';
 import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from '../core/limits.ts';
 import { DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from '../formats/container/container.types.ts';
 import { parseHashList } from '../core/multi-hasher.ts';
+import type { OpenStore } from '../core/releases/ports.ts';
+import { registerCertsCommand } from './commands/certs-command.ts';
 import { registerClassifyCommand } from './commands/classify-command.ts';
+import { registerDataCommands } from './commands/data-command.ts';
+import { registerReleaseCommand } from './commands/release-command.ts';
 import { createProgress } from './progress.ts';
 import { renderAuditJSON, renderAuditTable } from './render-audit.ts';
 
@@ -29,6 +33,8 @@ export interface CliDeps {
     },
   ): Promise<ArtifactReport[]>;
   defaultJobs(): number;
+  /** Opens the release store (`release`, `certs`, `export`, `import`): a --db URL, or ABSOLVE_DB, or ./.absolve/absolve.db. */
+  openStore: OpenStore;
   now(): Date;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -101,6 +107,10 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     });
 
   registerClassifyCommand(program, { stdout: deps.stdout });
+  // Release history: `release add` runs the same audit as `absolve audit`, inside containers with the default limits.
+  registerReleaseCommand(program, { ...deps, auditFiles: (files, options) => deps.auditFiles(files, { ...options, containerLimits: DEFAULT_CONTAINER_LIMITS }) });
+  registerCertsCommand(program, deps);
+  registerDataCommands(program, deps);
 
   return {
     async run(argv) {
