@@ -59,7 +59,8 @@ function collectPEFacts(image: PEImage, bytes: Uint8Array): PEFacts {
   const h = image.headers;
   const sections: SectionFacts[] = h.sections.map((s) => {
     const end = Math.min(bytes.length, s.pointerToRawData + s.sizeOfRawData);
-    const raw = s.sizeOfRawData > 0 && s.pointerToRawData < end ? bytes.subarray(s.pointerToRawData, end) : undefined;
+    // PointerToRawData 0 means "uninitialised" whatever SizeOfRawData says ([PECOFF] Section Table).
+    const raw = s.sizeOfRawData > 0 && s.pointerToRawData > 0 && s.pointerToRawData < end ? bytes.subarray(s.pointerToRawData, end) : undefined;
     return {
       name: s.name,
       virtualAddress: s.virtualAddress,
