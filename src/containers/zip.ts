@@ -9,10 +9,10 @@
  * - The CRC-32 of every expanded member is checked.
  * Only stored and deflate are expanded; other methods and encrypted members are reported.
  */
-import { crc32 } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
-import { LimitExceededError, ParseError } from '../binary/index.ts';
+import { ByteView, LimitExceededError, ParseError } from '../binary/index.ts';
 import { toDisplayPath, sanitizeMemberName } from '../formats/container/member-name.ts';
 import { decodeZipName, isSupportedZipMethod, zipMethodName } from '../formats/zip/index.ts';
 import type { ListingContext } from './common.ts';
@@ -48,7 +48,7 @@ export async function openZip(bytes: Uint8Array, ctx: ListingContext): Promise<v
     zip.on('entry', (entry: Entry) => {
       if (stopped) return;
       try {
-        if (!addEntry(zip, entry, ctx)) {
+        if (!addEntry(zip, entry, ctx, bytes)) {
           stopped = true;
           resolve();
           return;
@@ -65,7 +65,7 @@ export async function openZip(bytes: Uint8Array, ctx: ListingContext): Promise<v
 }
 
 /** Returns false when the listing is full. */
-function addEntry(zip: ZipFile, entry: Entry, ctx: ListingContext): boolean {
+function addEntry(zip: ZipFile, entry: Entry, ctx: ListingContext, bytes: Uint8Array): boolean {
   const rawName = entry.fileNameRaw;
   const unicodePath = entry.extraFields.find((f) => f.id === INFO_ZIP_UNICODE_PATH)?.data;
   const stored = decodeZipName(rawName, entry.generalPurposeBitFlag, unicodePath);
@@ -100,15 +100,59 @@ function addEntry(zip: ZipFile, entry: Entry, ctx: ListingContext): boolean {
     compressedSize: entry.compressedSize,
     method: zipMethodName(method),
     ...(encrypted ? { encrypted: true } : {}),
-    read: refusal ?? (() => readEntry(zip, entry, path, ctx)),
+    read: refusal ?? (() => readEntry(zip, entry, path, ctx, bytes)),
   });
   return true;
 }
 
-function readEntry(zip: ZipFile, entry: Entry, path: string, ctx: ListingContext): Promise<Uint8Array> {
+/**
+ * Members up to this size are expanded synchronously straight from the archive bytes: a release ZIP holds
+ * thousands of small binaries, and a stream per member costs a thread-pool round trip per chunk.
+ */
+const SYNC_EXPAND_MAX_BYTES = 16 * 1024 * 1024;
+const LOCAL_FILE_HEADER_SIGNATURE = 0x04034b50;
+const LOCAL_FILE_HEADER_BYTES = 30;
+
+/**
+ * APPNOTE 4.3.7: the local file header (30 bytes + name + extra) precedes the member's data. Sizes come
+ * from the central directory (yauzl's entry, ZIP64-aware), the data offset from the local header.
+ */
+function expandSmallEntry(bytes: Uint8Array, entry: Entry, path: string, cap: number): Uint8Array {
+  const view = new ByteView(bytes, 'ZIP_BAD_MEMBER');
+  const header = entry.relativeOffsetOfLocalHeader;
+  if (view.u32(header, 'local file header') !== LOCAL_FILE_HEADER_SIGNATURE) throw new ParseError<ZipErrorCode>('ZIP_BAD_MEMBER', `${path}: no local file header at offset ${header}`);
+  const dataStart = header + LOCAL_FILE_HEADER_BYTES + view.u16(header + 26, 'file name length') + view.u16(header + 28, 'extra field length');
+  const raw = view.slice(dataStart, entry.compressedSize, 'member data');
+  let data: Uint8Array;
+  if (entry.compressionMethod === 0) {
+    data = raw;
+  } else {
+    try {
+      // maxOutputLength stops a member that lies about its size while inflating, not after.
+      data = inflateRawSync(raw, { maxOutputLength: Math.min(cap, entry.uncompressedSize) + 1 });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new LimitExceededError('member size (declared uncompressed size)', entry.uncompressedSize + 1, entry.uncompressedSize);
+      throw new ParseError<ZipErrorCode>('ZIP_BAD_MEMBER', `${path}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  if (data.length !== entry.uncompressedSize) throw new ParseError<ZipErrorCode>('ZIP_BAD_MEMBER', `${path}: expanded to ${data.length} bytes, the archive says ${entry.uncompressedSize}`);
+  if (crc32(data) >>> 0 !== entry.crc32 >>> 0) throw new ParseError<ZipErrorCode>('ZIP_BAD_CRC', `${path}: CRC-32 mismatch (data is corrupt)`);
+  return data;
+}
+
+function readEntry(zip: ZipFile, entry: Entry, path: string, ctx: ListingContext, bytes: Uint8Array): Promise<Uint8Array> {
   const cap = readCap(ctx);
   if (entry.uncompressedSize > cap) {
     return Promise.reject(new LimitExceededError(cap === ctx.limits.maxMemberBytes ? 'member size (maxMemberBytes)' : 'total extracted bytes (maxTotalExtractedBytes)', entry.uncompressedSize, cap));
+  }
+  if (entry.uncompressedSize <= SYNC_EXPAND_MAX_BYTES && (entry.compressionMethod === 0 || entry.compressionMethod === 8)) {
+    try {
+      const data = expandSmallEntry(bytes, entry, path, cap);
+      ctx.budget.take(data.length);
+      return Promise.resolve(data);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
   }
   return new Promise<Uint8Array>((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
