@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createProgram } from '../cli/program.ts';
 import { auditFiles, defaultJobs } from '../files/audit-files.ts';
 import { auditWorkerUrl, containerReaderFromSettings, type AuditSettings } from './audit-runtime.ts';
+import { loadLintConfig } from '../files/lint-config.ts';
 import { loadTrustAnchors } from '../files/trust-store.ts';
 import { walkInputs } from '../files/walk.ts';
 import { createStoreOpener } from '../store/open-store.ts';
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     },
     defaultJobs,
     openStore: createStoreOpener({ env: process.env, cwd: process.cwd() }),
+    loadLintConfig: (options) => loadLintConfig(options),
     now: () => new Date(),
     stdout: process.stdout,
     stderr: process.stderr,

@@ -11,8 +11,13 @@ import { registerCertsCommand } from './commands/certs-command.ts';
 import { registerClassifyCommand } from './commands/classify-command.ts';
 import { registerDataCommands } from './commands/data-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
+import { registerRulesCommand } from './commands/rules-command.ts';
+import { applyLint, DEFAULT_RULE_PARAMETERS, EMPTY_LINT_CONFIG, LintConfigError, normalizeThumbprint, type LintConfig, type RuleParameters } from '../core/lint/index.ts';
 import { createProgress } from './progress.ts';
 import { renderAuditJSON, renderAuditTable } from './render-audit.ts';
+import { renderAuditJUnit } from './render-junit.ts';
+import { renderAuditMarkdown } from './render-markdown.ts';
+import { renderAuditSARIF } from './render-sarif.ts';
 
 /** What the CLI needs from the outside; src/app supplies the real adapters. */
 export interface CliDeps {
@@ -35,6 +40,8 @@ export interface CliDeps {
   defaultJobs(): number;
   /** Opens the release store (`release`, `certs`, `export`, `import`): a --db URL, or ABSOLVE_DB, or ./.absolve/absolve.db. */
   openStore: OpenStore;
+  /** Lint configuration: `--config FILE`, else ./absolve.config.json, else defaults; throws LintConfigError (CONFIG_INVALID). Absent: defaults. */
+  loadLintConfig?(options: { path?: string }): Promise<LintConfig>;
   now(): Date;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -53,7 +60,10 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 interface AuditFlags {
-  format: 'table' | 'json';
+  format: 'table' | 'json' | 'sarif' | 'junit' | 'markdown';
+  config?: string;
+  pinSigner: string[];
+  expiryDays?: number;
   output?: string;
   hashes: string;
   trust: string[];
@@ -85,8 +95,11 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     .command('audit')
     .description('Find every PE in the given files and folders (by content), hash it and verify its Authenticode signature.')
     .argument('<paths...>', 'files or release folders')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif', 'junit', 'markdown']).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--config <file>', 'lint configuration (default: ./absolve.config.json when present)')
+    .option('--pin-signer <thumbprint>', 'expected signer certificate, SHA-1 or SHA-256 thumbprint (rule ABS-SIG-019); repeatable', collect, [])
+    .option('--expiry-days <n>', `warn when the signing certificate expires within this many days (rule ABS-SIG-017; default ${DEFAULT_RULE_PARAMETERS.expiryDays})`, positiveInt('--expiry-days'))
     .option('--hashes <list>', 'digests per file, comma-separated: sha256,sha1,md5,sha512 (sha256 is always computed)', 'sha256')
     .option('--trust <path>', 'trust anchor certificate (PEM or DER file, or a folder of them); repeatable', collect, [])
     .option('--no-default-trust', "do not trust Node's bundled root certificates")
@@ -107,8 +120,17 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     });
 
   registerClassifyCommand(program, { stdout: deps.stdout });
-  // Release history: `release add` runs the same audit as `absolve audit`, inside containers with the default limits.
-  registerReleaseCommand(program, { ...deps, auditFiles: (files, options) => deps.auditFiles(files, { ...options, containerLimits: DEFAULT_CONTAINER_LIMITS }) });
+  registerRulesCommand(program, { stdout: deps.stdout });
+  // Release history: `release add` runs the same audit as `absolve audit`, inside containers with the default limits
+  // and the default lint rules.
+  registerReleaseCommand(program, {
+    ...deps,
+    auditFiles: async (files, options) =>
+      applyLint(await deps.auditFiles(files, { ...options, containerLimits: DEFAULT_CONTAINER_LIMITS }), {
+        config: EMPTY_LINT_CONFIG,
+        parameters: { ...DEFAULT_RULE_PARAMETERS, at: options.at },
+      }),
+  });
   registerCertsCommand(program, deps);
   registerDataCommands(program, deps);
 
@@ -122,7 +144,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
           // --help and --version exit 0; every usage mistake exits 2.
           return error.exitCode === 0 ? ExitCode.ok : ExitCode.usageOrIOError;
         }
-        if (error instanceof AbsolveError) {
+        if (error instanceof AbsolveError || error instanceof LintConfigError) {
           deps.stderr.write(`absolve: ${error.code}: ${error.message}\n`);
           return ExitCode.usageOrIOError;
         }
@@ -142,6 +164,7 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
     at = new Date(flags.at);
     if (Number.isNaN(at.getTime())) throw new AbsolveError('USAGE', `--at takes an ISO 8601 time such as 2026-01-31T12:00:00Z (got '${flags.at}')`);
   }
+  const lint = await lintSetup(deps, flags, at);
   const trustAnchors = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust });
   const files = await deps.walkInputs(paths);
   const progress = createProgress(deps.stderr, flags.progress);
@@ -168,6 +191,7 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
   } finally {
     progress.stop();
   }
+  artifacts = applyLint(artifacts, lint);
   const report: AuditReport = {
     schema: AUDIT_SCHEMA,
     tool: { name: 'absolve', version: deps.version },
@@ -178,7 +202,7 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
     summary: summarizeAudit(artifacts),
   };
   const useColor = flags.color !== false && flags.output === undefined && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
-  const text = flags.format === 'json' ? renderAuditJSON(report) : renderAuditTable(report, useColor);
+  const text = renderReport(report, flags.format, useColor);
   if (flags.output !== undefined) {
     try {
       await writeFile(flags.output, text);
@@ -190,4 +214,41 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
   }
   if (artifacts.some((a) => a.error?.code === 'IO_ERROR')) return ExitCode.usageOrIOError;
   return report.summary.policyMet ? ExitCode.ok : ExitCode.policyViolation;
+}
+
+function renderReport(report: AuditReport, format: AuditFlags['format'], useColor: boolean): string {
+  switch (format) {
+    case 'json':
+      return renderAuditJSON(report);
+    case 'sarif':
+      return renderAuditSARIF(report);
+    case 'junit':
+      return renderAuditJUnit(report);
+    case 'markdown':
+      return renderAuditMarkdown(report);
+    case 'table':
+      return renderAuditTable(report, useColor);
+  }
+}
+
+/** The lint configuration and rule parameters: flags win over absolve.config.json `settings`, which win over defaults. */
+async function lintSetup(deps: CliDeps, flags: AuditFlags, at: Date): Promise<{ config: LintConfig; parameters: RuleParameters }> {
+  const pins = flags.pinSigner.map((p) => {
+    const t = normalizeThumbprint(p);
+    if (t === undefined) throw new AbsolveError('USAGE', `--pin-signer takes a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) certificate thumbprint (got '${p}')`);
+    return t;
+  });
+  if (deps.loadLintConfig === undefined && flags.config !== undefined) throw new LintConfigError(`${flags.config}: configuration files are not supported by this build`);
+  const config = deps.loadLintConfig === undefined ? EMPTY_LINT_CONFIG : await deps.loadLintConfig(flags.config === undefined ? {} : { path: flags.config });
+  const settings = config.settings;
+  return {
+    config,
+    parameters: {
+      at,
+      expiryDays: flags.expiryDays ?? settings.expiryDays ?? DEFAULT_RULE_PARAMETERS.expiryDays,
+      pinnedSigners: [...(settings.pinnedSigners ?? []), ...pins],
+      entropyThreshold: settings.entropyThreshold ?? DEFAULT_RULE_PARAMETERS.entropyThreshold,
+      largeOverlayBytes: settings.largeOverlayBytes ?? DEFAULT_RULE_PARAMETERS.largeOverlayBytes,
+    },
+  };
 }

@@ -26,6 +26,7 @@ import {
 import type { ArtifactReport, Finding, HashAlgorithm, PESummary, SignatureReport } from './audit.types.ts';
 import type { AuditLimits } from './limits.ts';
 import { LARGE_OVERLAY_BYTES, READ_CHUNK_BYTES } from './limits.ts';
+import { collectLintFacts } from './lint/collect-facts.ts';
 import { MultiHasher } from './multi-hasher.ts';
 import type { ByteSource } from './ports.ts';
 
@@ -173,6 +174,7 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
     report.signature = prepared.report;
   }
   report.findings = findings;
+  report.lintFacts = collectLintFacts({ path: options.path, image, bytes: kept, signature: prepared.signature, verdict: report.signature });
 }
 
 interface PreparedSignature {

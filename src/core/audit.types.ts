@@ -4,6 +4,7 @@
  */
 
 import type { CertificateSummary } from '../authenticode/index.ts';
+import type { LintFacts, LintResult } from './lint/lint.types.ts';
 
 export const AUDIT_SCHEMA = 'absolve.audit/v1';
 
@@ -53,10 +54,12 @@ export interface PESummary {
 export type Severity = 'error' | 'warning' | 'note';
 
 export interface Finding {
-  /** Stable identifier (e.g. PE_SECTION_DATA_PAST_EOF); never reworded. */
+  /** Stable identifier (e.g. PE_SECTION_DATA_PAST_EOF, or a lint rule ID such as ABS-FP-003); never reworded. */
   id: string;
   severity: Severity;
   message: string;
+  /** For a failing lint rule: what to do about it (the rule's fix text). */
+  fix?: string;
 }
 
 export type ArtifactFormat = 'pe' | 'msi' | 'msp' | 'cfb' | 'cab' | 'zip' | 'unknown';
@@ -81,6 +84,10 @@ export interface ArtifactReport {
   signature: SignatureReport | null;
   findings: Finding[];
   error: ArtifactError | null;
+  /** Lint results (one per rule not turned off), for PEs; every `fail` is also in `findings`. */
+  lint?: LintResult[];
+  /** Transient: what the lint rules look at, collected during the audit and removed when lint is applied (never in a written report). */
+  lintFacts?: LintFacts;
 }
 
 export interface AuditSummary {
