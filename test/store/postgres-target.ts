@@ -10,6 +10,9 @@
  * by truncating the tables.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { truncateStore, type KyselyReleaseStore } from '../../src/store/kysely-store.ts';
@@ -23,6 +26,11 @@ export interface PostgresTarget {
   open(): Promise<KyselyReleaseStore>;
   /** Opens a store on the target's database after emptying every table. */
   openEmpty(): Promise<KyselyReleaseStore>;
+  /**
+   * A `--db` URL of another, empty database for CLI processes: a new database on the server
+   * (dropped in dispose), or a new PGlite folder (each process opens it itself).
+   */
+  freshURL(): Promise<string>;
   dispose(): Promise<void>;
 }
 
@@ -59,12 +67,22 @@ async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Pro
   }
 }
 
-async function serverTarget(adminURL: string): Promise<PostgresTarget> {
-  const name = `absolve_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+function uniqueName(): string {
+  return `absolve_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+async function createDatabase(adminURL: string, name: string): Promise<string> {
   await admin(adminURL, (c) => c.query(`create database ${name}`));
   const url = new URL(adminURL);
   url.pathname = `/${name}`;
-  const dbURL = url.toString();
+  return url.toString();
+}
+
+async function serverTarget(adminURL: string): Promise<PostgresTarget> {
+  const name = uniqueName();
+  const dbURL = await createDatabase(adminURL, name);
+  const url = new URL(dbURL);
+  const databases = [name];
   const target: PostgresTarget = {
     kind: 'server',
     description: `PostgreSQL server ${url.host} (database ${name})`,
@@ -74,8 +92,15 @@ async function serverTarget(adminURL: string): Promise<PostgresTarget> {
       await truncateStore(handle.db, 'postgres');
       return handle.store;
     },
+    freshURL: async () => {
+      const another = uniqueName();
+      databases.push(another);
+      return createDatabase(adminURL, another);
+    },
     dispose: async () => {
-      await admin(adminURL, (c) => c.query(`drop database if exists ${name} with (force)`));
+      await admin(adminURL, async (c) => {
+        for (const db of databases) await c.query(`drop database if exists ${db} with (force)`);
+      });
     },
   };
   return target;
@@ -83,6 +108,7 @@ async function serverTarget(adminURL: string): Promise<PostgresTarget> {
 
 async function pgliteTarget(why: string): Promise<PostgresTarget> {
   const instance = await PGlite.create();
+  const folders: string[] = [];
   return {
     kind: 'pglite',
     description: `PGlite (${why})`,
@@ -92,7 +118,15 @@ async function pgliteTarget(why: string): Promise<PostgresTarget> {
       await truncateStore(handle.db, 'postgres');
       return handle.store;
     },
-    dispose: () => instance.close(),
+    freshURL: () => {
+      const folder = mkdtempSync(join(tmpdir(), 'absolve-pglite-'));
+      folders.push(folder);
+      return Promise.resolve(`pglite:${join(folder, 'pgdata')}`);
+    },
+    dispose: async () => {
+      await instance.close();
+      for (const f of folders) rmSync(f, { recursive: true, force: true });
+    },
   };
 }
 
