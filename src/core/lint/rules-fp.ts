@@ -6,8 +6,8 @@
 import type { LintFacts, LintRule, PEFacts, RuleOutcome } from './lint.types.ts';
 import { fail, pass, skip } from './outcome.ts';
 
-const RESEARCH_PAIN_POINTS = '/work/shared/research/anchors.md section 6';
-const ESET_FORM = 'https://support.eset.com/en/how-do-i-whitelist-my-software-with-eset (via /work/shared/research/vendors.md)';
+// Sources as collected in the project's research notes (anchors.md section 6, vendors.md).
+const ESET_FORM = 'https://support.eset.com/en/how-do-i-whitelist-my-software-with-eset';
 const PE_FORMAT = 'https://learn.microsoft.com/en-us/windows/win32/debug/pe-format';
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -51,7 +51,7 @@ export const FP_RULES: readonly LintRule[] = [
     enabledByDefault: true,
     rationale:
       'Unsigned executables have no publisher reputation: ML and reputation engines flag them far more often (e.g. Wacatac.H!ml on an unsigned uninstaller), and several vendors only allowlist signed software.',
-    source: `${RESEARCH_PAIN_POINTS}, pain point 9; vendors.md (Avast/AVG signature allowlisting, Invincea)`,
+    source: 'https://github.com/BCUninstaller/Bulk-Crap-Uninstaller/issues/770; https://github.com/Squirrel/Squirrel.Windows/issues/218; https://support.avast.com/en-us/article/Threat-Lab-file-whitelist',
     fix: 'Sign every PE (exe, dll, sys, uninstaller, plugin DLLs) with your code-signing certificate and an RFC 3161 timestamp.',
     evaluate(facts) {
       return facts.signature.status === 'unsigned' ? fail('the PE has no Authenticode signature') : pass();
@@ -65,7 +65,7 @@ export const FP_RULES: readonly LintRule[] = [
     enabledByDefault: true,
     rationale:
       "A signed MSI, CAB or ZIP does not sign what it carries: once installed, the inner executables stand alone, unsigned, and are what engines flag (NSIS uninstallers, plugin DLLs). VirusTotal's own advice is to look at the inner files.",
-    source: `${RESEARCH_PAIN_POINTS}, pain points 9 and 11`,
+    source: 'https://github.com/notepad-plus-plus/notepad-plus-plus/pull/14087; https://github.com/LBNL-ETA/Radiance/issues/43; https://docs.virustotal.com/reference/files-upload-url',
     fix: 'Sign every binary before packaging, then build and sign the container.',
     evaluate(facts) {
       const c = facts.container;
@@ -121,7 +121,7 @@ export const FP_RULES: readonly LintRule[] = [
     enabledByDefault: true,
     rationale:
       'Engines cannot see through packed code, so packers and protectors (UPX, MPRESS, ASPack, PECompact, Themida, VMProtect, …) are detected heuristically whoever uses them. Unpacking is reported to cut detections drastically (BleachBit 23/70 → 6/69 after changing UPX settings); ESET asks which packer is used and why.',
-    source: `${RESEARCH_PAIN_POINTS}, pain point 7; ${ESET_FORM}`,
+    source: `https://github.com/bleachbit/bleachbit/issues/771; ${ESET_FORM}`,
     fix: 'Ship the binary unpacked (drop UPX/MPRESS from the build); if size matters, compress the installer or download instead. If a protector is required, sign the result and submit it to vendors proactively.',
     evaluate(facts) {
       return withPE(facts, (pe) =>
@@ -214,7 +214,7 @@ export const FP_RULES: readonly LintRule[] = [
     defaultSeverity: 'note',
     enabledByDefault: true,
     rationale: '32-bit applications, even when signed properly, draw significantly more false positives, especially from smaller engines (False-Positive-Center).',
-    source: `${RESEARCH_PAIN_POINTS} (practices that helped); /work/shared/research/vendors.md`,
+    source: 'https://github.com/yaronelh/False-Positive-Center',
     fix: 'Ship a 64-bit (x64/ARM64) build, and separate 32-bit and 64-bit downloads if you must keep 32-bit.',
     evaluate(facts) {
       return withPE(facts, (pe) => (pe.bits === 32 ? fail(`a 32-bit (${pe.machine}) ${pe.isDll ? 'DLL' : 'executable'}`) : pass()));
@@ -265,7 +265,7 @@ export const FP_RULES: readonly LintRule[] = [
     defaultSeverity: 'error',
     enabledByDefault: true,
     rationale: 'Names like invoice.pdf.exe hide the real extension when Explorer hides known ones: the classic phishing disguise. Engines have dedicated detections for it (Avira HEUR-DBLEXT).',
-    source: '/work/shared/research/vendors.md (Avira HEUR-DBLEXT)',
+    source: 'Avira user manual (HEUR-DBLEXT detections)',
     fix: 'Rename the file so its only extension is the real one (e.g. invoice-viewer.exe).',
     evaluate(facts) {
       const name = displayName(facts.path);
@@ -281,7 +281,7 @@ export const FP_RULES: readonly LintRule[] = [
     enabledByDefault: true,
     rationale:
       'Self-extractors write executables into %TEMP% and run them, which is dropper behaviour: Nuitka --onefile drew 22 detections against 2 for standalone, Microsoft suspended a signing account over a onefile app that "drops Python files into the temporary directory along with an executable", PyInstaller bootloaders are flagged repeatedly.',
-    source: `${RESEARCH_PAIN_POINTS}, pain points 7 and 8`,
+    source: 'https://github.com/Nuitka/Nuitka/issues/2291; https://github.com/Nuitka/Nuitka/issues/3842; https://github.com/pyinstaller/pyinstaller/issues/4852',
     fix: 'Prefer a regular installer (MSI) or a folder distribution (PyInstaller --onedir, Nuitka --standalone); sign the bundle and every binary inside it, and submit new releases to vendors.',
     evaluate(facts) {
       return withPE(facts, (pe) =>

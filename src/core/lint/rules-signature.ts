@@ -55,7 +55,7 @@ export const SIGNATURE_RULES: readonly LintRule[] = [
     defaultSeverity: 'error',
     enabledByDefault: true,
     authenticodeLint: 10001,
-    rationale: 'Windows no longer trusts SHA-1-only Authenticode signatures; at least one signature (primary or nested) must use SHA-256, SHA-384 or SHA-512.',
+    rationale: 'SHA-1 is deprecated for Authenticode: Microsoft stopped accepting SHA-1-only signatures for drivers and updates, and reputation systems weigh them down. At least one signature (primary or nested) must use SHA-256, SHA-384 or SHA-512.',
     source: AL('10001-Sha2SignatureExistsRule.cs'),
     fix: 'Sign with a SHA-256 file digest (signtool /fd sha256, osslsigncode -h sha256).',
     evaluate(facts) {
@@ -72,7 +72,7 @@ export const SIGNATURE_RULES: readonly LintRule[] = [
     defaultSeverity: 'error',
     enabledByDefault: true,
     authenticodeLint: 10002,
-    rationale: 'MD5 (and MD2/MD4) digests are broken: a signature over them can be moved to another file. Windows rejects them.',
+    rationale: 'MD5 (and MD2/MD4) digests are broken: collisions are cheap, so a signature over an MD5 digest can be made to cover a different file.',
     source: AL('10002-NoWeakFileDigestAlgorithmsRule.cs'),
     fix: 'Re-sign with a SHA-256 file digest and drop the MD5 signature.',
     evaluate(facts) {
@@ -378,7 +378,7 @@ export const SIGNATURE_RULES: readonly LintRule[] = [
     enabledByDefault: true,
     rationale:
       'Renewing a code-signing certificate often changes the signer identity that reputation systems (SmartScreen, AV allowlists) learned, and an expired certificate cannot sign the next release. Plan the renewal before it blocks a release.',
-    source: '/work/shared/research/anchors.md section 6, pain point 13 (reputation reset on certificate renewal)',
+    source: 'https://security.stackexchange.com/questions/222140/transferring-microsoft-smartscreen-reputation-to-renewed-certificate',
     fix: 'Renew the code-signing certificate (ideally with the same subject and key type) before the next release, and timestamp every signature so past releases stay valid.',
     evaluate(facts, parameters) {
       const sigs = signaturesOf(facts);
@@ -421,7 +421,7 @@ export const SIGNATURE_RULES: readonly LintRule[] = [
     enabledByDefault: true,
     rationale:
       'A release signed by a different certificate than expected (a leaked key, a wrong build agent, an unannounced renewal) loses the reputation and allowlisting tied to the old signer. Pinning catches it before release (like osslsigncode verify -require-leaf-hash).',
-    source: '/work/shared/research/anchors.md section 4.3 (osslsigncode -require-leaf-hash) and section 6, pain point 13',
+    source: 'mtrojnar/osslsigncode:osslsigncode.md (verify -require-leaf-hash)',
     fix: 'Sign with the pinned certificate, or, after a planned renewal, update the pin (--pin-signer / settings.pinnedSigners) to the new thumbprint.',
     evaluate(facts, parameters) {
       if (parameters.pinnedSigners.length === 0) return skip('no signer is pinned (--pin-signer)');

@@ -215,3 +215,12 @@ describe('applyLint', () => {
     assert.ok(readFileSync(join(lintFixtures, 'oracle.json'), 'utf8').includes('wx-entropy-x64.exe'));
   });
 });
+
+describe('README', () => {
+  it('documents every rule under an anchor that SARIF helpUri links to', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+    for (const r of LINT_RULES) {
+      assert.ok(readme.includes(`<a id="${r.id.toLowerCase()}"></a>\`${r.id}\` | ${r.title.replace(/\|/g, '\\|')} | ${r.defaultSeverity} | ${r.enabledByDefault ? 'on' : 'off'} |`), r.id);
+    }
+  });
+});
