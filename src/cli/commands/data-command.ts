@@ -7,7 +7,6 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { AbsolveError } from '../../core/errors.ts';
 import { exportStore, importStore, type ExportCounts, type ImportCounts } from '../../core/releases/export-records.ts';
@@ -49,6 +48,21 @@ async function exportToFile(path: string, run: (writeLine: (line: string) => Pro
   }
 }
 
+/**
+ * Lines of a text stream, pulled on demand: the stream pauses while the import transaction works
+ * (readline's 'line' events would run ahead and drop lines nobody is waiting for yet).
+ */
+async function* readLines(input: NodeJS.ReadableStream): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of input) {
+    const text = rest + (typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8'));
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+  }
+  if (rest !== '') yield rest;
+}
+
 function exportCountsLine(c: ExportCounts): string {
   return `${c.records} records: ${c.products} products, ${c.releases} releases, ${c.releaseArtifacts} release files, ${c.artifacts} distinct files, ${c.certificates} certificates, ${c.findings} release findings`;
 }
@@ -86,6 +100,7 @@ export function registerDataCommands(program: Command, deps: DataCommandDeps): v
       let input: NodeJS.ReadableStream;
       if (file === '-') {
         input = deps.stdin ?? process.stdin;
+        input.setEncoding('utf8');
       } else {
         const stream = createReadStream(file, { encoding: 'utf8' });
         await new Promise<void>((resolve, reject) => {
@@ -96,7 +111,7 @@ export function registerDataCommands(program: Command, deps: DataCommandDeps): v
         });
         input = stream;
       }
-      const counts: ImportCounts = await withStore(deps, flags.db, true, (opened) => importStore(opened.store, createInterface({ input, crlfDelay: Infinity })));
+      const counts: ImportCounts = await withStore(deps, flags.db, true, (opened) => importStore(opened.store, readLines(input)));
       if (flags.format === 'json') {
         writeJSON(deps, { schema: IMPORT_SUMMARY_SCHEMA, counts });
         return;
