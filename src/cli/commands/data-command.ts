@@ -55,7 +55,7 @@ async function exportToFile(path: string, run: (writeLine: (line: string) => Pro
 async function* readLines(input: NodeJS.ReadableStream): AsyncGenerator<string> {
   let rest = '';
   for await (const chunk of input) {
-    const text = rest + (typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8'));
+    const text = rest + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
     const lines = text.split('\n');
     rest = lines.pop() ?? '';
     for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
