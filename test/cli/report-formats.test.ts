@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +14,12 @@ import { pathToUri } from '../../src/cli/render-sarif.ts';
 import { xmlEscape } from '../../src/cli/render-junit.ts';
 import { mdEscape } from '../../src/cli/render-markdown.ts';
 import { validateSarif } from '../core/lint/sarif-validator.ts';
+import { createRequire } from 'node:module';
+
+/** The part of ajv this test uses (the packages are CommonJS with a class as module.exports). */
+interface AjvLike {
+  compile(schema: object): { (data: unknown): boolean; errors?: unknown[] | null };
+}
 import { repoRoot } from '../support/fixtures.ts';
 
 const entry = join(repoRoot, 'src', 'app', 'cli-entry.ts');
@@ -56,6 +62,24 @@ describe('absolve audit --format sarif', () => {
   it('validates against the SARIF 2.1.0 structure (structural validator of the OASIS schema constraints)', () => {
     assert.deepEqual(validateSarif(sarif), []);
     assert.equal(sarif.version, '2.1.0');
+  });
+
+  it('validates against the published SARIF 2.1.0 JSON schema (ajv, schema file shipped by @microsoft/jest-sarif)', () => {
+    const schema = JSON.parse(readFileSync(join(repoRoot, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
+    // CommonJS packages; the schema is draft-04 and one of its patterns is not valid in unicode mode.
+    const require = createRequire(import.meta.url);
+    const AjvDraft04 = require('ajv-draft-04') as new (options: object) => AjvLike;
+    const addFormats = require('ajv-formats') as (ajv: AjvLike) => void;
+    const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const ok = validate(sarif);
+    assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    const broken = structuredClone(sarif) as { runs: Array<{ results: Array<Record<string, unknown>> }> };
+    const first = broken.runs[0]?.results[0];
+    assert.ok(first);
+    first.level = 'fatal';
+    assert.equal(validate(broken), false, 'the schema rejects a level outside its enum');
   });
 
   it('the validator catches what the schema forbids', () => {
