@@ -15,12 +15,12 @@ import { xmlEscape } from '../../src/cli/render-junit.ts';
 import { mdEscape } from '../../src/cli/render-markdown.ts';
 import { validateSarif } from '../core/lint/sarif-validator.ts';
 import { createRequire } from 'node:module';
+import { repoRoot } from '../support/fixtures.ts';
 
 /** The part of ajv this test uses (the packages are CommonJS with a class as module.exports). */
 interface AjvLike {
   compile(schema: object): { (data: unknown): boolean; errors?: unknown[] | null };
 }
-import { repoRoot } from '../support/fixtures.ts';
 
 const entry = join(repoRoot, 'src', 'app', 'cli-entry.ts');
 const scratch = mkdtempSync(join(tmpdir(), 'absolve-formats-'));
