@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'coverage/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'coverage/**', '.tmp/**', 'bench/.work/**', '**/*.mjs', '**/*.js', '**/*.mts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
