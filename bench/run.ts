@@ -185,3 +185,4 @@ function main(): void {
 }
 
 main();
+await (await import('./releases.ts')).benchReleases();

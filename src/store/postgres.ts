@@ -3,7 +3,8 @@
  * WebAssembly (`pglite:PATH`; the test stand-in when no server is reachable). Both go through
  * Kysely's PostgresDialect; PGlite plugs in through a one-connection pool shim.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
@@ -118,6 +119,7 @@ export async function openPGliteStore(target: { dataDir?: string; create: boolea
       throw new ReleaseError('STORE_NOT_FOUND', `no store at '${target.dataDir}' (record a release with 'absolve release add' first, or pass --db)`);
     }
     try {
+      if (target.dataDir !== undefined) mkdirSync(dirname(target.dataDir), { recursive: true });
       pglite = await PGlite.create(target.dataDir === undefined ? {} : { dataDir: target.dataDir });
     } catch (error) {
       throw new ReleaseError('STORE_UNAVAILABLE', `cannot open the PGlite store '${target.dataDir ?? 'memory'}': ${(error as Error).message}`, { cause: error });

@@ -51,4 +51,15 @@ describe('store URLs', () => {
     await fromFlag.store.close();
     assert.ok(existsSync(join(scratch, 'flag', 'f.db')));
   });
+
+  it('a PGlite store is created in a folder whose parents do not exist yet, and reopened', { timeout: 60_000 }, async () => {
+    const open = createStoreOpener({ env: {}, cwd: scratch });
+    await assert.rejects(open('pglite:deep/er/pgdata', { create: false }), (e) => isReleaseError(e, 'STORE_NOT_FOUND'));
+    const created = await open('pglite:deep/er/pgdata', { create: true });
+    assert.equal(created.location, 'pglite:deep/er/pgdata');
+    assert.deepEqual(await created.store.listReleases(), []);
+    await created.store.close();
+    const reopened = await open('pglite:deep/er/pgdata', { create: false });
+    await reopened.store.close();
+  });
 });
