@@ -105,6 +105,23 @@ function artifactFindingRows(releaseId: number, report: ArtifactReport): Artifac
   return report.findings.map((f, idx) => ({ release_id: releaseId, path: report.path, idx, rule_id: f.id, severity: f.severity, message: f.message }));
 }
 
+/** How often a recording is attempted when it loses a race with another writer. */
+const SAVE_ATTEMPTS = 3;
+
+/** A unique-key race, a lost SQLite write lock or a PostgreSQL serialization failure or deadlock: worth one more try. */
+function isWriteConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === 'SQLITE_BUSY' ||
+    code === 'SQLITE_BUSY_SNAPSHOT' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === '23505' || // unique_violation
+    code === '40001' || // serialization_failure
+    code === '40P01' // deadlock_detected
+  );
+}
+
 function productKey(product: string, version: string): string {
   return `${product}\u0000${version}`;
 }
@@ -128,6 +145,18 @@ export class KyselyReleaseStore implements ReleaseStore {
   // ---------------------------------------------------------------- recording
 
   async saveRelease(draft: ReleaseDraft, options: SaveReleaseOptions): Promise<SaveReleaseResult> {
+    // Two processes recording the same release race on the (product, version) key (or, on SQLite,
+    // for the write lock); the loser runs its transaction again and finds the winner's release.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.saveOnce(draft, options);
+      } catch (error) {
+        if (attempt >= SAVE_ATTEMPTS || !isWriteConflict(error)) throw error;
+      }
+    }
+  }
+
+  private async saveOnce(draft: ReleaseDraft, options: SaveReleaseOptions): Promise<SaveReleaseResult> {
     const { header } = draft;
     return this.db.transaction().execute(async (trx) => {
       const productId = await this.ensureProduct(trx, header.product, header.createdAt);
@@ -325,9 +354,16 @@ export class KyselyReleaseStore implements ReleaseStore {
     return row === undefined ? undefined : headerOf(row, key.product);
   }
 
+  /**
+   * Reads that take several queries run in one snapshot, so a concurrent `--replace` never mixes two
+   * contents (REPEATABLE READ on PostgreSQL; an SQLite read transaction is a snapshot anyway).
+   */
+  private snapshot<T>(fn: (trx: Transaction<StoreDatabase>) => Promise<T>): Promise<T> {
+    return this.db.transaction().setIsolationLevel('repeatable read').execute(fn);
+  }
+
   async getRelease(key: ReleaseKey): Promise<ReleaseDetail | undefined> {
-    // One snapshot: a concurrent `--replace` must not mix two contents.
-    return this.db.transaction().execute(async (trx) => {
+    return this.snapshot(async (trx) => {
       const row = await this.releaseRow(trx, key);
       if (row === undefined) return undefined;
       const artifacts = await trx.selectFrom('release_artifact').select('report_json').where('release_id', '=', row.id).orderBy('ordinal').execute();
@@ -371,7 +407,7 @@ export class KyselyReleaseStore implements ReleaseStore {
   }
 
   async certificateUsage(product?: string): Promise<CertificateUsage[]> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.snapshot(async (trx) => {
       let counts = trx
         .selectFrom('certificate as c')
         .innerJoin('artifact_signer as s', 's.thumbprint_sha256', 'c.thumbprint_sha256')
@@ -418,11 +454,21 @@ export class KyselyReleaseStore implements ReleaseStore {
 
   // ---------------------------------------------------------------- export / import
 
+  /** One snapshot for the whole export, so records written meanwhile never leave it inconsistent. */
   async *exportRecords(): AsyncGenerator<StoreDataRecord> {
-    const products = await this.db.selectFrom('product').select(['name', 'created_at']).execute();
+    const trx = await this.db.startTransaction().setIsolationLevel('repeatable read').execute();
+    try {
+      yield* this.exportFrom(trx);
+    } finally {
+      await trx.rollback().execute();
+    }
+  }
+
+  private async *exportFrom(db: Db): AsyncGenerator<StoreDataRecord> {
+    const products = await db.selectFrom('product').select(['name', 'created_at']).execute();
     for (const p of products.sort((a, b) => compareText(a.name, b.name))) yield { type: 'product', name: p.name, createdAt: p.created_at } satisfies ProductRecord;
 
-    const certificates = await this.db.selectFrom('certificate').selectAll().execute();
+    const certificates = await db.selectFrom('certificate').selectAll().execute();
     for (const c of certificates.sort((a, b) => compareText(a.thumbprint_sha256, b.thumbprint_sha256))) {
       yield {
         type: 'certificate',
@@ -440,9 +486,9 @@ export class KyselyReleaseStore implements ReleaseStore {
     // Artifacts by sha256 (lowercase hex sorts the same under every collation), a page at a time.
     let after = '';
     while (true) {
-      const page = await this.db.selectFrom('artifact').selectAll().where('sha256', '>', after).orderBy('sha256').limit(EXPORT_PAGE_ROWS).execute();
+      const page = await db.selectFrom('artifact').selectAll().where('sha256', '>', after).orderBy('sha256').limit(EXPORT_PAGE_ROWS).execute();
       if (page.length === 0) break;
-      const signerRows = await this.db.selectFrom('artifact_signer').selectAll().where('sha256', 'in', page.map((a) => a.sha256)).execute();
+      const signerRows = await db.selectFrom('artifact_signer').selectAll().where('sha256', 'in', page.map((a) => a.sha256)).execute();
       const signers = new Map<string, ArtifactSignerTable[]>();
       for (const s of signerRows) {
         let list = signers.get(s.sha256);
@@ -466,11 +512,11 @@ export class KyselyReleaseStore implements ReleaseStore {
       after = page[page.length - 1]?.sha256 ?? after;
     }
 
-    const releases = await this.db.selectFrom('release as r').innerJoin('product as p', 'p.id', 'r.product_id').selectAll('r').select('p.name as product_name').execute();
+    const releases = await db.selectFrom('release as r').innerJoin('product as p', 'p.id', 'r.product_id').selectAll('r').select('p.name as product_name').execute();
     const ordered = releases.map((r) => ({ id: r.id, header: headerOf(r, r.product_name) })).sort((a, b) => compareReleases(a.header, b.header));
     for (const { id, header } of ordered) {
       yield { type: 'release', ...header } satisfies ReleaseRecord;
-      const artifacts = await this.db.selectFrom('release_artifact').select(['ordinal', 'path', 'sha256', 'report_json']).where('release_id', '=', id).orderBy('ordinal').execute();
+      const artifacts = await db.selectFrom('release_artifact').select(['ordinal', 'path', 'sha256', 'report_json']).where('release_id', '=', id).orderBy('ordinal').execute();
       for (const a of artifacts) {
         yield {
           type: 'release_artifact',
@@ -482,7 +528,7 @@ export class KyselyReleaseStore implements ReleaseStore {
           report: JSON.parse(a.report_json) as ArtifactReport,
         } satisfies ReleaseArtifactRecord;
       }
-      const findings = await this.releaseFindings(this.db, id);
+      const findings = await this.releaseFindings(db, id);
       for (const [seq, f] of findings.entries()) yield { type: 'finding', product: header.product, version: header.version, seq, ...f } satisfies FindingRecord;
     }
   }

@@ -164,6 +164,14 @@ export function runStoreContract(options: StoreContractOptions): void {
       assert.equal(seen.length, 3, 'not derived again for an unchanged release');
     });
 
+    test('concurrent recordings of one release: one creates it, the others find it unchanged', async (store) => {
+      // The product exists already, so the writers race on the release key itself.
+      await store.saveRelease(draft('Contoso', '0.9', [{ path: 'old.exe', content: 'old' }], { createdAt: '2025-12-01T00:00:00.000Z' }), keep);
+      const results = await Promise.all([0, 1, 2].map((i) => store.saveRelease(draft('Contoso', '1.0', v1Files, { createdAt: `2026-01-0${i + 1}T00:00:00.000Z` }), keep)));
+      assert.deepEqual(results.map((r) => r.outcome).sort(), ['created', 'unchanged', 'unchanged']);
+      assert.deepEqual(recordTypes(await exportLines(store)), { header: 1, product: 1, certificate: 2, artifact: 5, release: 2, release_artifact: 5, end: 1 });
+    });
+
     test('a failure inside the transaction leaves nothing behind', async (store) => {
       const failing: SaveReleaseOptions = {
         replace: false,

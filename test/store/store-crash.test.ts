@@ -72,6 +72,43 @@ async function killLoop(url: string, census: () => Promise<StoreCensus>): Promis
   assert.equal(c.releaseArtifacts, (expected.length + 1) * FILES);
 }
 
+async function concurrentWriters(url: string, census: () => Promise<StoreCensus>): Promise<void> {
+  await recordOutcome(url, 'first'); // the product exists: the writers race on the release key
+  const outcomes = await Promise.all([0, 1, 2].map(() => recordOutcome(url, 'same')));
+  assert.deepEqual(outcomes.sort(), ['created', 'unchanged', 'unchanged']);
+  const c = await census();
+  assert.deepEqual(c.problems, []);
+  assert.equal(c.releaseArtifacts, 2 * (FILES / 10));
+}
+
+function recordOutcome(url: string, version: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', tsxLoader, child, url, String(FILES / 10), version], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    p.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve(/committed (\w+)/.exec(out)?.[1] ?? '?') : reject(new Error(`writer exited ${code}: ${err}`))));
+  });
+}
+
+describe('three processes record the same release at once', { timeout: 300_000 }, () => {
+  it('SQLite: one creates it, the others find it unchanged', async () => {
+    const path = join(scratch, 'concurrent', 'absolve.db');
+    await concurrentWriters(`sqlite:${path}`, () => sqliteCensus(path));
+  });
+
+  it('PostgreSQL: one creates it, the others find it unchanged', async (t) => {
+    if (target?.kind === 'pglite') {
+      t.skip('PGlite serves one process at a time; this needs a PostgreSQL server');
+      return;
+    }
+    const url = await (target as PostgresTarget).freshURL();
+    await concurrentWriters(url, () => postgresCensus(url));
+  });
+});
+
 describe('SIGKILL inside the release transaction', { timeout: 300_000 }, () => {
   it('SQLite: the store stays consistent and holds only committed releases', async () => {
     const path = join(scratch, 'sqlite', 'absolve.db');
