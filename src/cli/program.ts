@@ -144,7 +144,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
           // --help and --version exit 0; every usage mistake exits 2.
           return error.exitCode === 0 ? ExitCode.ok : ExitCode.usageOrIOError;
         }
-        if (error instanceof AbsolveError || error instanceof LintConfigError) {
+        if (error instanceof AbsolveError) {
           deps.stderr.write(`absolve: ${error.code}: ${error.message}\n`);
           return ExitCode.usageOrIOError;
         }

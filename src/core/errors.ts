@@ -10,7 +10,32 @@ export type AbsolveErrorCode =
   | 'TRUST_ANCHOR_UNREADABLE'
   | 'TRUST_ANCHOR_INVALID'
   | 'OUTPUT_UNWRITABLE'
+  | 'CONFIG_INVALID'
+  | ReleaseErrorCode
   | 'INTERNAL';
+
+/** Release-history codes (`release`, `certs`, `export`, `import`); each is documented in the README. */
+export type ReleaseErrorCode =
+  /** `release add` of a product/version already recorded with other files (or another channel or notes); `--replace` overwrites it. */
+  | 'RELEASE_EXISTS_DIFFERENT'
+  | 'RELEASE_NOT_FOUND'
+  | 'PRODUCT_NOT_FOUND'
+  /** A product name, version, channel or path that cannot be recorded (empty, control characters, two files on one release path). */
+  | 'RELEASE_INVALID'
+  /** A file changed between its audit and its copy into the blob store. */
+  | 'BLOB_MISMATCH'
+  /** `--db` / ABSOLVE_DB is not a store URL Absolve understands. */
+  | 'STORE_URL_INVALID'
+  /** No store at that location (read-only commands never create one). */
+  | 'STORE_NOT_FOUND'
+  /** The database cannot be reached or opened. */
+  | 'STORE_UNAVAILABLE'
+  /** The database was written by a newer Absolve (a migration this version does not know). */
+  | 'STORE_SCHEMA_NEWER'
+  /** An export file line that is not a valid record. */
+  | 'IMPORT_INVALID'
+  /** An imported release exists in the store with other content. */
+  | 'IMPORT_CONFLICT';
 
 export class AbsolveError extends Error {
   override readonly name = 'AbsolveError';

@@ -8,6 +8,7 @@
 //
 // Levels: "off" | "error" | "warning" | "note". Later overrides win over earlier ones and over `rules`.
 // Validation is strict (unknown keys and rule IDs are errors) so a typo cannot silently disable nothing.
+import { AbsolveError } from '../errors.ts';
 import type { LintRule, RuleLevel, RuleParameters } from './lint.types.ts';
 import { matchesGlob, MAX_GLOB_PATTERN_CHARS } from './glob.ts';
 
@@ -39,9 +40,11 @@ export const DEFAULT_RULE_PARAMETERS: Omit<RuleParameters, 'at'> = {
 };
 
 /** A configuration file (or flag) that cannot be used; `code` is CONFIG_INVALID. */
-export class LintConfigError extends Error {
-  override readonly name = 'LintConfigError';
-  readonly code = 'CONFIG_INVALID';
+/** A configuration file that cannot be used: an AbsolveError with code CONFIG_INVALID (exit 2). */
+export class LintConfigError extends AbsolveError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('CONFIG_INVALID', message, options);
+  }
 }
 
 const LEVELS: ReadonlySet<string> = new Set(['off', 'error', 'warning', 'note']);
