@@ -45,6 +45,16 @@ async function census(query: Query, extraProblems: string[]): Promise<StoreCensu
 }
 
 export async function sqliteCensus(path: string): Promise<StoreCensus> {
+  try {
+    return await sqliteCensusOnce(path);
+  } catch (error) {
+    // Keep the whole story when SQLite refuses (the bare error object shows only its code).
+    const e = error as Error & { code?: string };
+    throw new Error(`census of ${path} failed: ${e.code ?? ''} ${e.message}\n${e.stack ?? ''}`, { cause: error });
+  }
+}
+
+async function sqliteCensusOnce(path: string): Promise<StoreCensus> {
   const db = new Database(path);
   try {
     const extra: string[] = [];
