@@ -6,11 +6,29 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import { ReleaseError } from '../core/releases/errors.ts';
 import { KyselyReleaseStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { StoreDatabase } from './schema.ts';
+
+/**
+ * SQLite runs DDL inside transactions, but Kysely's SqliteAdapter says it does not, so its Migrator
+ * would create tables one by one outside any transaction: a kill in the middle of a migration would
+ * leave half a schema that no later open could migrate. Saying yes makes each migration, with its
+ * row in absolve_migration, one transaction.
+ */
+class TransactionalDDLSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDDLSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDDLSqliteAdapter();
+  }
+}
 
 /** How long a writer waits for another process's write transaction before giving up. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -35,7 +53,7 @@ export async function openSQLiteStore(path: string, options: { create: boolean }
   } catch (error) {
     throw new ReleaseError('STORE_UNAVAILABLE', `cannot open the SQLite store '${path}': ${(error as Error).message}`, { cause: error });
   }
-  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<StoreDatabase>({ dialect: new TransactionalDDLSqliteDialect({ database }) });
   try {
     await migrateToLatest(db as Kysely<unknown>, 'sqlite');
   } catch (error) {

@@ -1,6 +1,6 @@
 /** The store contract on SQLite (a fresh database file per test), plus SQLite-specific behaviour. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -47,6 +47,20 @@ describe('SQLite store', () => {
     raw.prepare("insert into absolve_migration (name, timestamp) values ('9999_from_the_future', '2030-01-01T00:00:00.000Z')").run();
     raw.close();
     await assert.rejects(openSQLiteStore(path, { create: false }), (e) => isReleaseError(e, 'STORE_SCHEMA_NEWER') && /9999_from_the_future/.test(e.message));
+  });
+
+  it('a migration that fails halfway leaves no half schema behind (each migration is one transaction)', async () => {
+    const path = join(scratch, 'half-migrated', 'absolve.db');
+    // A table the migration creates last already exists: the migration fails after creating the others.
+    mkdirSync(join(scratch, 'half-migrated'), { recursive: true });
+    const raw = new Database(path);
+    raw.exec('create table release_finding (x integer)');
+    raw.close();
+    await assert.rejects(openSQLiteStore(path, { create: false }), (e) => isReleaseError(e, 'STORE_UNAVAILABLE'));
+    const check = new Database(path);
+    const tables = (check.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>).map((t) => t.name);
+    check.close();
+    assert.ok(!tables.includes('product') && !tables.includes('release'), `rolled back, found: ${tables.join(', ')}`);
   });
 
   it('a file that is not a database is STORE_UNAVAILABLE, not a crash', async () => {
