@@ -4,7 +4,7 @@
  * ordering that reaches a user is done here in code-unit order, never by a database collation,
  * so both databases answer byte for byte the same.
  */
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ArtifactReport, AuditSummary, Severity } from '../core/audit.types.ts';
 import { ReleaseError } from '../core/releases/errors.ts';
 import type {
@@ -49,6 +49,22 @@ async function insertChunked<T>(rows: readonly T[], insert: (chunk: T[]) => Prom
 /** COUNT and BIGINT come back as text from pg, as numbers from SQLite and PGlite. */
 function num(value: number | string | bigint | null | undefined): number {
   return value === null || value === undefined ? 0 : Number(value);
+}
+
+/** The `release` row of a release header (one shape for recording and for import). */
+function releaseRow(productId: number, header: ReleaseHeader): Insertable<ReleaseTable> {
+  return {
+    product_id: productId,
+    version: header.version,
+    channel: header.channel,
+    notes: header.notes,
+    created_at: header.createdAt,
+    verified_at: header.verifiedAt,
+    tool_version: header.toolVersion,
+    content_sha256: header.contentSha256,
+    file_count: header.files,
+    summary_json: JSON.stringify(header.summary),
+  };
 }
 
 function headerOf(row: Selectable<ReleaseTable>, product: string): ReleaseHeader {
@@ -197,18 +213,7 @@ export class KyselyReleaseStore implements ReleaseStore {
         stored = header;
         const row = await trx
           .insertInto('release')
-          .values({
-            product_id: productId,
-            version: header.version,
-            channel: header.channel,
-            notes: header.notes,
-            created_at: header.createdAt,
-            verified_at: header.verifiedAt,
-            tool_version: header.toolVersion,
-            content_sha256: header.contentSha256,
-            file_count: header.files,
-            summary_json: JSON.stringify(header.summary),
-          })
+          .values(releaseRow(productId, header))
           .returning('id')
           .executeTakeFirstOrThrow();
         releaseId = row.id;
@@ -631,18 +636,7 @@ export class KyselyReleaseStore implements ReleaseStore {
             }
             const row = await trx
               .insertInto('release')
-              .values({
-                product_id: productId,
-                version: header.version,
-                channel: header.channel,
-                notes: header.notes,
-                created_at: header.createdAt,
-                verified_at: header.verifiedAt,
-                tool_version: header.toolVersion,
-                content_sha256: header.contentSha256,
-                file_count: header.files,
-                summary_json: JSON.stringify(header.summary),
-              })
+              .values(releaseRow(productId, header))
               .returning('id')
               .executeTakeFirstOrThrow();
             releases.set(key, { id: row.id, expectedFiles: header.files, files: 0, label: `${header.product} ${header.version}` });

@@ -1,20 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { CertificateSummary } from '../../src/authenticode/index.ts';
 import type { ByteSource } from '../../src/core/ports.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const peFixtures = join(repoRoot, 'test', 'fixtures', 'pe');
 export const pki = join(repoRoot, 'test', 'fixtures', 'pki');
 
-export interface OracleSigner {
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  thumbprintSha1: string;
-  thumbprintSha256: string;
-  notBefore: string;
-  notAfter: string;
-}
+/** The oracle records signers in the report's shape (values from openssl, not from Absolve). */
+export type OracleSigner = CertificateSummary;
 
 export interface OracleSignature {
   digestAlgorithm: string | null;
