@@ -1,15 +1,10 @@
-/** A worker thread of `absolve audit`: audits the files the main thread sends, with the same adapters. */
+/** A worker thread of `absolve audit`: takes files from the shared queue and audits them with the same adapters. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { auditFile, type WorkerData } from '../files/audit-files.ts';
-import type { WalkedFile } from '../files/walk.ts';
+import { auditFile, drainQueue, type WorkerData } from '../files/audit-files.ts';
 import { containerReaderFromSettings } from './audit-runtime.ts';
 
 const data = workerData as WorkerData;
 const options = { hashes: data.hashes, trustAnchors: data.trustAnchors, at: new Date(data.at), limits: data.limits };
 const containers = containerReaderFromSettings(data.settings);
 
-parentPort?.on('message', (message: { index: number; file: WalkedFile }) => {
-  void auditFile(message.file, options, containers).then((reports) => {
-    parentPort?.postMessage({ index: message.index, reports });
-  });
-});
+void drainQueue(data.files, new Int32Array(data.nextFile), (file) => auditFile(file, options, containers), (message) => parentPort?.postMessage(message), false);

@@ -71,79 +71,91 @@ export interface WorkerData {
   at: string;
   limits: AuditLimits;
   settings: unknown;
+  files: WalkedFile[];
+  /** One Int32: the index of the next file to take, shared by every thread (Atomics.add). */
+  nextFile: SharedArrayBuffer;
+}
+
+/** Messages from a worker: it started a file, finished one, or ran out of files. */
+export type WorkerMessage = { started: number } | { index: number; reports: ArtifactReport[] } | { done: true };
+
+/**
+ * Takes files from the shared queue until it is empty. Every thread (this one and each worker) runs
+ * this loop, so no thread waits for another to hand it work: a worker keeps going while this
+ * thread is busy with a large file.
+ */
+export async function drainQueue(
+  files: readonly WalkedFile[],
+  next: Int32Array,
+  audit: (file: WalkedFile) => Promise<ArtifactReport[]>,
+  emit: (message: WorkerMessage) => void,
+  yieldBetweenFiles: boolean,
+): Promise<void> {
+  while (true) {
+    const index = Atomics.add(next, 0, 1);
+    const file = files[index];
+    if (file === undefined) break;
+    emit({ started: index });
+    emit({ index, reports: await audit(file) });
+    // File reads are synchronous: let this thread's event loop deliver worker messages between files.
+    if (yieldBetweenFiles) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  emit({ done: true });
 }
 
 /**
- * Audits files with `jobs`-way parallelism: this thread takes files from the shared queue at once,
- * while `jobs - 1` worker threads start up and join in (a worker needs tens of milliseconds to load,
- * which a release of small files would otherwise spend waiting). Results come back in input order.
+ * Audits files with `jobs`-way parallelism: this thread and `jobs - 1` worker threads take files
+ * from one shared queue. Results come back in input order.
  */
 export async function auditFiles(files: readonly WalkedFile[], options: AuditFilesOptions, runtime: AuditRuntime): Promise<ArtifactReport[]> {
   const shared: SharedOptions = { hashes: options.hashes, trustAnchors: options.trustAnchors, at: options.at, limits: options.limits };
   const results: ArtifactReport[][] = new Array<ArtifactReport[]>(files.length);
-  let next = 0;
   const record = (index: number, reports: ArtifactReport[]): void => {
     results[index] = reports;
     options.onResult?.(reports);
   };
-
+  const nextFile = new SharedArrayBuffer(4);
+  const next = new Int32Array(nextFile);
   const workerCount = Math.min(Math.max(0, options.jobs - 1), Math.max(0, files.length - 1));
-  const workerData: WorkerData = { hashes: [...shared.hashes], trustAnchors: [...shared.trustAnchors], at: shared.at.toISOString(), limits: shared.limits, settings: options.workerSettings };
-  /** Workers not busy with a file, with the function that ends them. */
-  const idle = new Map<Worker, () => void>();
-  let finished = false;
+  const workerData: WorkerData = {
+    hashes: [...shared.hashes],
+    trustAnchors: [...shared.trustAnchors],
+    at: shared.at.toISOString(),
+    limits: shared.limits,
+    settings: options.workerSettings,
+    files: [...files],
+    nextFile,
+  };
+
   const runWorker = (): Promise<void> =>
-    new Promise((resolve, reject) => {
+    new Promise((resolve) => {
       const [entry, entryOptions] = workerEntry(runtime.workerUrl);
       const worker = new Worker(entry, { ...entryOptions, workerData });
       let current = -1;
-      const stop = (): void => {
-        idle.delete(worker);
-        void worker.terminate();
-        resolve();
-      };
-      idle.set(worker, stop);
-      const dispatch = (): void => {
-        if (finished || next >= files.length) {
-          stop();
-          return;
+      worker.on('message', (message: WorkerMessage) => {
+        if ('started' in message) current = message.started;
+        else if ('reports' in message) {
+          record(message.index, message.reports);
+          current = -1;
+        } else {
+          void worker.terminate();
+          resolve();
         }
-        idle.delete(worker);
-        current = next++;
-        worker.postMessage({ index: current, file: files[current] });
-      };
-      worker.on('message', (message: { index: number; reports: ArtifactReport[] }) => {
-        record(message.index, message.reports);
-        dispatch();
       });
       worker.on('error', (error) => {
-        idle.delete(worker);
-        // The worker died (e.g. out of memory): report that file, keep going with a new worker.
+        // The worker died (e.g. out of memory): report the file it had; the other threads take the rest.
         const file = files[current];
         if (file !== undefined && results[current] === undefined) record(current, [failedReport(file, 'INTERNAL', `the audit worker failed on this file: ${error.message}`)]);
-        runWorker().then(resolve, reject);
+        resolve();
       });
-      // Queue the first file now: messages wait for the worker to load, and this thread may be busy
-      // with a large file (synchronous reads) when the worker comes online.
-      dispatch();
     });
 
-  const inThisThread = async (): Promise<void> => {
-    while (next < files.length) {
-      const index = next++;
-      const file = files[index];
-      if (file === undefined) break;
-      record(index, await auditFile(file, shared, runtime.containers));
-      // File reads are synchronous: yield so worker messages are handled between files.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  };
-
   const workers = Array.from({ length: workerCount }, runWorker);
-  await inThisThread();
-  finished = true;
-  // Workers still busy finish their current file; idle or still-starting ones stop now.
-  for (const stop of [...idle.values()]) stop();
+  await drainQueue(files, next, (file) => auditFile(file, shared, runtime.containers), (m) => {
+    if ('reports' in m) record(m.index, m.reports);
+  }, workerCount > 0);
   await Promise.all(workers);
+  // A file a dead worker was reading when it died, and nothing else took: audit it here.
+  for (const [index, file] of files.entries()) if (results[index] === undefined) record(index, await auditFile(file, shared, runtime.containers));
   return results.flat();
 }
