@@ -9,12 +9,18 @@ import { auditWorkerUrl, containerReaderFromSettings, type AuditSettings } from 
 import { loadLintConfig } from '../files/lint-config.ts';
 import { loadTrustAnchors } from '../files/trust-store.ts';
 import { walkInputs } from '../files/walk.ts';
-import { createStoreOpener } from '../store/open-store.ts';
+import type { OpenStore } from '../core/releases/ports.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
+
+/** The store adapters (better-sqlite3, pg, PGlite) load only for the commands that use a store: `audit` starts faster. */
+const openStore: OpenStore = async (...args) => {
+  const { createStoreOpener } = await import('../store/open-store.ts');
+  return createStoreOpener({ env: process.env, cwd: process.cwd() })(...args);
+};
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = createProgram({
@@ -27,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return auditFiles(files, { ...options, workerSettings: settings }, { workerUrl: auditWorkerUrl, ...(containers === undefined ? {} : { containers }) });
     },
     defaultJobs,
-    openStore: createStoreOpener({ env: process.env, cwd: process.cwd() }),
+    openStore,
     loadLintConfig: (options) => loadLintConfig(options),
     now: () => new Date(),
     stdout: process.stdout,
