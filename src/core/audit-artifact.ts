@@ -68,9 +68,18 @@ function emptyReport(path: string, size: number): ArtifactReport {
 }
 
 export async function auditArtifact(source: ByteSource, options: AuditArtifactOptions): Promise<ArtifactReport> {
+  return (await auditArtifactKeepingHead(source, options)).report;
+}
+
+/**
+ * The same, also handing back the first chunk it read (up to READ_CHUNK_BYTES; undefined when the
+ * read failed), so a caller that sniffs the content again (container detection) needs no second read.
+ */
+export async function auditArtifactKeepingHead(source: ByteSource, options: AuditArtifactOptions): Promise<{ report: ArtifactReport; head: Uint8Array | undefined }> {
   const report = emptyReport(options.path, source.size);
+  const kept: { head?: Uint8Array } = {};
   try {
-    await auditInto(report, source, options);
+    await auditInto(report, source, options, kept);
   } catch (error) {
     if (error instanceof SourceReadError) {
       report.error = { code: 'IO_ERROR', message: error.message };
@@ -83,7 +92,7 @@ export async function auditArtifact(source: ByteSource, options: AuditArtifactOp
       report.error = { code: 'INTERNAL', message: `internal error while auditing this file: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
-  return report;
+  return { report, head: kept.head };
 }
 
 function isNodeIOError(error: unknown): error is Error & { code: string } {
@@ -91,12 +100,13 @@ function isNodeIOError(error: unknown): error is Error & { code: string } {
   return error instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code);
 }
 
-async function auditInto(report: ArtifactReport, source: ByteSource, options: AuditArtifactOptions): Promise<void> {
+async function auditInto(report: ArtifactReport, source: ByteSource, options: AuditArtifactOptions, handBack: { head?: Uint8Array }): Promise<void> {
   const size = source.size;
   const hasher = new MultiHasher(options.hashes);
   const headLength = Math.min(size, READ_CHUNK_BYTES);
   const head = new Uint8Array(headLength);
   await readExactly(source, head, 0);
+  handBack.head = head;
 
   const startsWithMZ = headLength >= 2 && head[0] === 0x4d && head[1] === 0x5a;
   let headers: PEHeaders | undefined;

@@ -6,7 +6,7 @@
  */
 import { bytesEqual, isParseError } from '../binary/index.ts';
 import { parseAuthenticodeSignature, verifyAuthenticode, type AuthenticodeSignature, type DigestAlgorithm } from '../authenticode/index.ts';
-import { auditArtifact, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
+import { auditArtifactKeepingHead, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
 import type { ArtifactFormat, ArtifactReport, SignatureReport } from './audit.types.ts';
 import { READ_CHUNK_BYTES } from './limits.ts';
 import type { ByteSource, ContainerReader, ContainerSignatureMaterial } from './ports.ts';
@@ -43,13 +43,16 @@ export async function auditTree(source: ByteSource, options: AuditTreeOptions): 
 type Session = ReturnType<ContainerReader['session']>;
 
 async function auditNode(source: ByteSource, options: AuditTreeOptions, session: Session | undefined, depth: number, out: ArtifactReport[]): Promise<void> {
-  const report = await auditArtifact(source, options);
+  const { report, head: firstChunk } = await auditArtifactKeepingHead(source, options);
   out.push(report);
   const containers = options.containers;
   if (containers === undefined || session === undefined || report.error !== null || source.size === 0) return;
 
-  const head = new Uint8Array(Math.min(source.size, READ_CHUNK_BYTES));
-  await readAll(source, head, 0);
+  let head = firstChunk;
+  if (head === undefined) {
+    head = new Uint8Array(Math.min(source.size, READ_CHUNK_BYTES));
+    await readAll(source, head, 0);
+  }
   const kind = containers.detect(head);
   if (kind === undefined) return;
   if (depth >= containers.maxDepth) {
