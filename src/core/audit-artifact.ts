@@ -54,7 +54,8 @@ class SourceReadError extends Error {
   override readonly name = 'SourceReadError';
 }
 
-async function readExactly(source: ByteSource, into: Uint8Array, position: number): Promise<void> {
+/** Fills `into` from `position`; a source that ends early (the file shrank) throws SourceReadError. */
+export async function readExactly(source: ByteSource, into: Uint8Array, position: number): Promise<void> {
   let done = 0;
   while (done < into.length) {
     const n = await source.read(into.subarray(done), position + done);

@@ -6,9 +6,8 @@
  */
 import { bytesEqual, isParseError } from '../binary/index.ts';
 import { parseAuthenticodeSignature, verifyAuthenticode, type AuthenticodeSignature, type DigestAlgorithm } from '../authenticode/index.ts';
-import { auditArtifactKeepingHead, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
+import { auditArtifactKeepingHead, readExactly, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
 import type { ArtifactFormat, ArtifactReport, SignatureReport } from './audit.types.ts';
-import { READ_CHUNK_BYTES } from './limits.ts';
 import type { ByteSource, ContainerReader, ContainerSignatureMaterial } from './ports.ts';
 
 export interface AuditTreeOptions extends AuditArtifactOptions {
@@ -48,23 +47,25 @@ async function auditNode(source: ByteSource, options: AuditTreeOptions, session:
   const containers = options.containers;
   if (containers === undefined || session === undefined || report.error !== null || source.size === 0) return;
 
-  let head = firstChunk;
-  if (head === undefined) {
-    head = new Uint8Array(Math.min(source.size, READ_CHUNK_BYTES));
-    await readAll(source, head, 0);
-  }
+  // The audit read the first chunk (a failed read leaves report.error set, handled above).
+  const head = firstChunk;
+  if (head === undefined) return;
   const kind = containers.detect(head);
   if (kind === undefined) return;
   if (depth >= containers.maxDepth) {
     report.findings.push({ id: 'ABS-CONTAINER-TOO-DEEP', severity: 'warning', message: `a ${kind} container nested deeper than maxDepth (${containers.maxDepth}): its members were not audited` });
     return;
   }
-  let bytes: Uint8Array;
-  if (head.length === source.size) {
-    bytes = head;
-  } else {
+  let bytes = head;
+  if (head.length !== source.size) {
+    // A container larger than the first chunk: its listing needs all of it in memory.
     bytes = new Uint8Array(source.size);
-    await readAll(source, bytes, 0);
+    try {
+      await readExactly(source, bytes, 0);
+    } catch (error) {
+      report.error = { code: 'IO_ERROR', message: `cannot read the container: ${error instanceof Error ? error.message : String(error)}` };
+      return;
+    }
   }
 
   let listing: Awaited<ReturnType<Session['open']>>;
@@ -104,15 +105,6 @@ async function auditNode(source: ByteSource, options: AuditTreeOptions, session:
 
 function formatOf(kind: string): ArtifactFormat {
   return kind === 'msi' || kind === 'msp' || kind === 'cfb' || kind === 'cab' || kind === 'zip' ? kind : 'unknown';
-}
-
-async function readAll(source: ByteSource, into: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < into.length) {
-    const n = await source.read(into.subarray(done), position + done);
-    if (n <= 0) throw new Error('file shrank while being read');
-    done += n;
-  }
 }
 
 /**
