@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CertificateSummary } from '../../src/authenticode/index.ts';
 import type { ByteSource } from '../../src/core/ports.ts';
+import { certificatesFromPEM } from '../../src/files/trust-store.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const peFixtures = join(repoRoot, 'test', 'fixtures', 'pe');
@@ -46,10 +47,7 @@ export function loadPEOracle(): PEOracle {
 }
 
 export function pemToDer(path: string): Uint8Array[] {
-  const text = readFileSync(path, 'latin1');
-  return [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map(
-    (m) => new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64')),
-  );
+  return certificatesFromPEM(readFileSync(path, 'latin1'));
 }
 
 /** An in-memory ByteSource that can also hand out short reads, to exercise the read loop. */
