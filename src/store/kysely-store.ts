@@ -5,6 +5,7 @@
  * so both databases answer byte for byte the same.
  */
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { CertificateSummary } from '../authenticode/index.ts';
 import type { ArtifactReport, AuditSummary, Severity } from '../core/audit.types.ts';
 import { ReleaseError } from '../core/releases/errors.ts';
 import type {
@@ -84,6 +85,23 @@ function headerOf(row: Selectable<ReleaseTable>, product: string): ReleaseHeader
 
 function sameRelease(a: ReleaseHeader, b: ReleaseHeader): boolean {
   return a.contentSha256 === b.contentSha256 && a.channel === b.channel && a.notes === b.notes;
+}
+
+/** A `certificate` row (one shape for recording and for import). */
+function certificateRow(
+  cert: Pick<CertificateSummary, 'thumbprintSha256' | 'thumbprintSha1' | 'subject' | 'issuer' | 'serialNumber' | 'notBefore' | 'notAfter'>,
+  firstSeenAt: string,
+): CertificateTable {
+  return {
+    thumbprint_sha256: cert.thumbprintSha256,
+    thumbprint_sha1: cert.thumbprintSha1,
+    subject: cert.subject,
+    issuer: cert.issuer,
+    serial_number: cert.serialNumber,
+    not_before: cert.notBefore,
+    not_after: cert.notAfter,
+    first_seen_at: firstSeenAt,
+  };
 }
 
 /** The intrinsic facts of a file's bytes, from (the first) report of them. */
@@ -265,16 +283,7 @@ export class KyselyReleaseStore implements ReleaseStore {
       for (const { position, role, signer } of signersOf(report)) {
         signers.push({ sha256: report.sha256, position, role, thumbprint_sha256: signer.thumbprintSha256 });
         if (!certificates.has(signer.thumbprintSha256)) {
-          certificates.set(signer.thumbprintSha256, {
-            thumbprint_sha256: signer.thumbprintSha256,
-            thumbprint_sha1: signer.thumbprintSha1,
-            subject: signer.subject,
-            issuer: signer.issuer,
-            serial_number: signer.serialNumber,
-            not_before: signer.notBefore,
-            not_after: signer.notAfter,
-            first_seen_at: seenAt,
-          });
+          certificates.set(signer.thumbprintSha256, certificateRow(signer, seenAt));
         }
       }
     }
@@ -571,16 +580,7 @@ export class KyselyReleaseStore implements ReleaseStore {
           case 'certificate': {
             const r = await trx
               .insertInto('certificate')
-              .values({
-                thumbprint_sha256: record.thumbprintSha256,
-                thumbprint_sha1: record.thumbprintSha1,
-                subject: record.subject,
-                issuer: record.issuer,
-                serial_number: record.serialNumber,
-                not_before: record.notBefore,
-                not_after: record.notAfter,
-                first_seen_at: record.firstSeenAt,
-              })
+              .values(certificateRow(record, record.firstSeenAt))
               .onConflict((oc) => oc.column('thumbprint_sha256').doNothing())
               .executeTakeFirst();
             counts.certificates += num(r.numInsertedOrUpdatedRows);
