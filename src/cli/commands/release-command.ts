@@ -16,9 +16,10 @@ import { AbsolveError } from '../../core/errors.ts';
 import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from '../../core/limits.ts';
 import { diffReleases, type ReleaseDiff, type SignerChange } from '../../core/releases/diff-releases.ts';
 import { ReleaseError } from '../../core/releases/errors.ts';
-import type { BlobSource, OpenedStore, OpenStore } from '../../core/releases/ports.ts';
+import type { BlobSource, OpenedStore } from '../../core/releases/ports.ts';
 import { DEFAULT_CHANNEL, recordRelease, validateReleaseKey, type RecordReleaseResult } from '../../core/releases/record-release.ts';
 import type { ReleaseDetail, ReleaseFinding, ReleaseHeader, SignerRef } from '../../core/releases/release.types.ts';
+import type { CliDeps } from '../program.ts';
 import { createProgress } from '../progress.ts';
 import { renderAuditTable } from '../render-audit.ts';
 
@@ -26,22 +27,17 @@ export const RELEASE_ADD_SCHEMA = 'absolve.release-add/v1';
 export const RELEASE_LIST_SCHEMA = 'absolve.release-list/v1';
 export const RELEASE_SHOW_SCHEMA = 'absolve.release/v1';
 
-/** What the release, certs and data commands need from the outside (src/app supplies it through CliDeps). */
-export interface ReleaseCommandDeps {
-  version: string;
-  walkInputs(inputs: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string }>>;
-  loadTrustAnchors(options: { trustPaths: readonly string[]; includeDefaultRoots: boolean }): Promise<Uint8Array[]>;
+/**
+ * What the release, certs and data commands need: the CLI's dependencies, with an audit that already
+ * applies the container limits and lint rules `release add` uses.
+ */
+export type ReleaseCommandDeps = Pick<CliDeps, 'version' | 'walkInputs' | 'loadTrustAnchors' | 'defaultJobs' | 'openStore' | 'now' | 'stdout' | 'stderr'> & {
   /** The same audit `absolve audit` runs; container members come back as `outer!/member` reports after their container. */
   auditFiles(
     files: ReadonlyArray<{ displayPath: string; fsPath: string }>,
     options: { jobs: number; hashes: readonly HashAlgorithm[]; trustAnchors: readonly Uint8Array[]; at: Date; limits: AuditLimits; onResult?: () => void },
   ): Promise<ArtifactReport[]>;
-  defaultJobs(): number;
-  openStore: OpenStore;
-  now(): Date;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-}
+};
 
 export type OutputFormat = 'table' | 'json';
 
