@@ -18,6 +18,7 @@ import {
 import {
   createAuthenticodeHasher,
   parseAuthenticodeSignature,
+  requiredDigestAlgorithms,
   verifyAuthenticode,
   type AuthenticodeSignature,
   type DigestAlgorithm,
@@ -235,23 +236,13 @@ async function prepareSignature(
       findings.push({ id: 'MULTIPLE_WIN_CERTIFICATES', severity: 'warning', message: `the certificate table holds ${entries.length} entries; Windows only uses the first` });
     }
     const signature = parseAuthenticodeSignature(first.certificate);
-    return { signature, algorithms: collectAlgorithms(signature), report: statusOnly('malformed', 'NOT_VERIFIED', '') };
+    return { signature, algorithms: requiredDigestAlgorithms(signature), report: statusOnly('malformed', 'NOT_VERIFIED', '') };
   } catch (error) {
     if (isParseError(error)) {
       return { algorithms: [], report: statusOnly('malformed', error.code, `the signature cannot be parsed: ${error.message}`) };
     }
     throw error;
   }
-}
-
-function collectAlgorithms(signature: AuthenticodeSignature): DigestAlgorithm[] {
-  const found = new Set<DigestAlgorithm>();
-  const visit = (s: AuthenticodeSignature): void => {
-    found.add(s.digestAlgorithm);
-    for (const n of s.nested) visit(n);
-  };
-  visit(signature);
-  return [...found];
 }
 
 /**

@@ -5,7 +5,7 @@
  * `outer.msi!/Contoso/app.exe`, repeated for each level.
  */
 import { bytesEqual, isParseError } from '../binary/index.ts';
-import { parseAuthenticodeSignature, verifyAuthenticode, type AuthenticodeSignature, type DigestAlgorithm } from '../authenticode/index.ts';
+import { parseAuthenticodeSignature, requiredDigestAlgorithms, verifyAuthenticode, type AuthenticodeSignature, type DigestAlgorithm } from '../authenticode/index.ts';
 import { auditArtifactKeepingHead, readExactly, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
 import type { ArtifactFormat, ArtifactReport, SignatureReport } from './audit.types.ts';
 import type { ByteSource, ContainerReader, ContainerSignatureMaterial } from './ports.ts';
@@ -142,8 +142,6 @@ function addMemberSigningFindings(container: ArtifactReport, descendants: Artifa
   }
 }
 
-const DIGESTS: ReadonlySet<string> = new Set(['md5', 'sha1', 'sha256', 'sha384', 'sha512']);
-
 async function verifyContainerSignature(material: ContainerSignatureMaterial | undefined, options: AuditTreeOptions): Promise<SignatureReport | null> {
   if (material === undefined) return null;
   const statusOnly = (status: 'unsigned' | 'malformed', reasonCode: string, reason: string): SignatureReport => ({ status, reason, reasonCode, digestAlgorithm: null, signer: null, timestamp: null, nested: [] });
@@ -155,12 +153,7 @@ async function verifyContainerSignature(material: ContainerSignatureMaterial | u
     if (!isParseError(error)) throw error;
     return statusOnly('malformed', error.code, `the signature cannot be parsed: ${error.message}`);
   }
-  const computed = new Map<DigestAlgorithm, Uint8Array>();
-  const visit = (s: AuthenticodeSignature): void => {
-    if (DIGESTS.has(s.digestAlgorithm) && !computed.has(s.digestAlgorithm)) computed.set(s.digestAlgorithm, material.computeDigest(s.digestAlgorithm));
-    s.nested.forEach(visit);
-  };
-  visit(signature);
+  const computed = new Map<DigestAlgorithm, Uint8Array>(requiredDigestAlgorithms(signature).map((algorithm) => [algorithm, material.computeDigest(algorithm)]));
   const report = toSignatureReport(await verifyAuthenticode({ signature, computedDigests: computed, trustAnchors: options.trustAnchors, at: options.at }));
   if (material.ex !== undefined && report.status !== 'malformed') {
     // MsiDigitalSignatureEx: the pre-hash of the streams' metadata must match what the signer recorded.
