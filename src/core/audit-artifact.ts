@@ -196,7 +196,8 @@ interface PreparedSignature {
   report: SignatureReport;
 }
 
-function statusOnly(status: 'unsigned' | 'malformed', reasonCode: string, reason: string): SignatureReport {
+/** A signature report for a file with nothing to verify (unsigned) or nothing verifiable (malformed). */
+export function statusOnly(status: 'unsigned' | 'malformed', reasonCode: string, reason: string): SignatureReport {
   return { status, reason, reasonCode, digestAlgorithm: null, signer: null, timestamp: null, nested: [] };
 }
 

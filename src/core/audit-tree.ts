@@ -6,7 +6,7 @@
  */
 import { bytesEqual, isParseError } from '../binary/index.ts';
 import { parseAuthenticodeSignature, requiredDigestAlgorithms, verifyAuthenticode, type AuthenticodeSignature, type DigestAlgorithm } from '../authenticode/index.ts';
-import { auditArtifactKeepingHead, readExactly, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
+import { auditArtifactKeepingHead, readExactly, statusOnly, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
 import type { ArtifactFormat, ArtifactReport, SignatureReport } from './audit.types.ts';
 import type { ByteSource, ContainerReader, ContainerSignatureMaterial } from './ports.ts';
 
@@ -144,7 +144,6 @@ function addMemberSigningFindings(container: ArtifactReport, descendants: Artifa
 
 async function verifyContainerSignature(material: ContainerSignatureMaterial | undefined, options: AuditTreeOptions): Promise<SignatureReport | null> {
   if (material === undefined) return null;
-  const statusOnly = (status: 'unsigned' | 'malformed', reasonCode: string, reason: string): SignatureReport => ({ status, reason, reasonCode, digestAlgorithm: null, signer: null, timestamp: null, nested: [] });
   if (material.signatureBlob === undefined) return statusOnly('unsigned', 'NOT_SIGNED', 'the package has no Authenticode signature');
   let signature: AuthenticodeSignature;
   try {
