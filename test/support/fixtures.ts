@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CertificateSummary } from '../../src/authenticode/index.ts';
-import type { ByteSource } from '../../src/core/ports.ts';
+import { MemoryByteSource } from '../../src/core/audit-tree.ts';
 import { certificatesFromPEM } from '../../src/files/trust-store.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -51,19 +51,15 @@ export function pemToDer(path: string): Uint8Array[] {
 }
 
 /** An in-memory ByteSource that can also hand out short reads, to exercise the read loop. */
-export class MemorySource implements ByteSource {
+export class MemorySource extends MemoryByteSource {
   constructor(
-    private readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     private readonly maxReadBytes = Number.MAX_SAFE_INTEGER,
-  ) {}
-
-  get size(): number {
-    return this.bytes.length;
+  ) {
+    super(bytes);
   }
 
-  read(buffer: Uint8Array, position: number): Promise<number> {
-    const n = Math.max(0, Math.min(buffer.length, this.maxReadBytes, this.bytes.length - position));
-    buffer.set(this.bytes.subarray(position, position + n));
-    return Promise.resolve(n);
+  override read(buffer: Uint8Array, position: number): Promise<number> {
+    return super.read(buffer.subarray(0, Math.min(buffer.length, this.maxReadBytes)), position);
   }
 }
