@@ -8,7 +8,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -41,7 +41,7 @@ function buildCorpus(): void {
   const tmp = join(work, 'tmp.exe');
   // A few large signed PEs: a real image followed by a large overlay (installer-like payloads).
   for (const [i, sizeMiB] of [96, 64, 48, 32].entries()) {
-    const body = Buffer.concat([Buffer.from(execFileSync('cat', [base])), randomBytes(sizeMiB * MiB)]);
+    const body = Buffer.concat([readFileSync(base), randomBytes(sizeMiB * MiB)]);
     writeFileSync(tmp, body);
     sign(tmp, join(corpus, `large-${i}.exe`));
   }
@@ -50,7 +50,7 @@ function buildCorpus(): void {
   for (let i = 0; i < 600; i++) {
     const target = join(corpus, `small-${String(i).padStart(4, '0')}.exe`);
     if (i % 2 === 0) {
-      writeFileSync(tmp, Buffer.concat([Buffer.from(execFileSync('cat', [base])), randomBytes(64 * 1024 + ((i * 7919) % (128 * 1024)))]));
+      writeFileSync(tmp, Buffer.concat([readFileSync(base), randomBytes(64 * 1024 + ((i * 7919) % (128 * 1024)))]));
       sign(tmp, target);
     } else {
       copyFileSync(join(fixtures, small[i % small.length] ?? 'signed-sha256.exe'), target);
@@ -81,7 +81,7 @@ function buildContainerCorpus(): { msi: string; zip: string } {
   rmSync(dir, { recursive: true, force: true });
   const payload = join(dir, 'payload');
   mkdirSync(payload, { recursive: true });
-  writeFileSync(join(payload, 'app.exe'), Buffer.concat([Buffer.from(execFileSync('cat', [join(fixtures, 'app-x64-gui.exe')])), randomBytes(210 * MiB)]));
+  writeFileSync(join(payload, 'app.exe'), Buffer.concat([readFileSync(join(fixtures, 'app-x64-gui.exe')), randomBytes(210 * MiB)]));
   copyFileSync(join(fixtures, 'signed-sha512.dll'), join(payload, 'lib.dll'));
   writeFileSync(
     join(dir, 'big.wxs'),
