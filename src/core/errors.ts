@@ -12,6 +12,7 @@ export type AbsolveErrorCode =
   | 'OUTPUT_UNWRITABLE'
   | 'CONFIG_INVALID'
   | ReleaseErrorCode
+  | ScanErrorCode
   | 'INTERNAL';
 
 /** Release-history codes (`release`, `certs`, `export`, `import`); each is documented in the README. */
@@ -36,6 +37,15 @@ export type ReleaseErrorCode =
   | 'IMPORT_INVALID'
   /** An imported release exists in the store with other content. */
   | 'IMPORT_CONFLICT';
+
+/** Scan codes (`scan`, `scans`); each is documented in the README. */
+export type ScanErrorCode =
+  /** An engine that cannot run as configured: no API key, rules that do not compile, an unknown preset, a scanner binary not found. */
+  | 'ENGINE_CONFIG_INVALID'
+  /** `--engines` names an engine Absolve does not know. */
+  | 'ENGINE_UNKNOWN'
+  /** `scans show` of a scan id that is not stored. */
+  | 'SCAN_NOT_FOUND';
 
 export class AbsolveError extends Error {
   override readonly name = 'AbsolveError';
