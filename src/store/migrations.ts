@@ -119,12 +119,58 @@ function migrationsFor(dialect: SQLDialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_scans': {
+      async up(db: Kysely<any>): Promise<void> {
+        // Scans are append-only history: one row per scan, the files it covered, every verdict.
+        await db.schema
+          .createTable('scan')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .addColumn('trigger', 'text', (c) => c.notNull())
+          .addColumn('engines_json', 'text', (c) => c.notNull())
+          .addColumn('product', 'text')
+          .addColumn('version', 'text')
+          .addColumn('inputs_json', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('scan_release').on('scan').columns(['product', 'version']).execute();
+
+        await db.schema
+          .createTable('scan_target')
+          .addColumn('scan_id', 'text', (c) => c.notNull().references('scan.id').onDelete('cascade'))
+          .addColumn('ordinal', 'integer', (c) => c.notNull())
+          .addColumn('path', 'text', (c) => c.notNull())
+          .addColumn('parent_path', 'text')
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('scan_target_pk', ['scan_id', 'ordinal'])
+          .execute();
+
+        await db.schema
+          .createTable('verdict')
+          .addColumn('scan_id', 'text', (c) => c.notNull().references('scan.id').onDelete('cascade'))
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('via', 'text', (c) => c.notNull())
+          .addColumn('engine', 'text', (c) => c.notNull())
+          .addColumn('category', 'text', (c) => c.notNull())
+          .addColumn('result', 'text')
+          .addColumn('engine_version', 'text')
+          .addColumn('definitions_date', 'text')
+          .addColumn('scanned_at', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text')
+          .addColumn('reused', 'integer', (c) => c.notNull())
+          .addColumn('recorded_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('verdict_pk', ['scan_id', 'sha256', 'via', 'engine'])
+          .execute();
+        await db.schema.createIndex('verdict_sha256_via').on('verdict').columns(['sha256', 'via', 'recorded_at']).execute();
+      },
+    },
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The newest migration this build knows (exports name it). */
-export const LATEST_MIGRATION = '0001_release_history';
+export const LATEST_MIGRATION = '0002_scans';
 
 class CodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SQLDialect) {}

@@ -9,7 +9,10 @@
 import { dirname, join, resolve } from 'node:path';
 import { ReleaseError } from '../core/releases/errors.ts';
 import type { OpenedStore, OpenStore } from '../core/releases/ports.ts';
+import type { Kysely } from 'kysely';
 import { FileBlobStore } from './blob-store.ts';
+import { KyselyScanStore } from './kysely-scan-store.ts';
+import type { StoreDatabase } from './schema.ts';
 import { openPGliteStore, openPostgresStore, redactURL } from './postgres.ts';
 import { openSQLiteStore } from './sqlite.ts';
 
@@ -83,18 +86,19 @@ export function createStoreOpener(options: StoreOpenerOptions): OpenStore {
   return async (url, { create }): Promise<OpenedStore> => {
     const chosen = url ?? (options.env.ABSOLVE_DB !== undefined && options.env.ABSOLVE_DB !== '' ? options.env.ABSOLVE_DB : DEFAULT_STORE_URL);
     const location = parseStoreURL(chosen);
-    let store: OpenedStore['store'];
+    let handle: { store: OpenedStore['store']; db: Kysely<StoreDatabase> };
     switch (location.kind) {
       case 'sqlite':
-        store = (await openSQLiteStore(resolve(options.cwd, location.path), { create })).store;
+        handle = await openSQLiteStore(resolve(options.cwd, location.path), { create });
         break;
       case 'postgres':
-        store = (await openPostgresStore(location.url)).store;
+        handle = await openPostgresStore(location.url);
         break;
       case 'pglite':
-        store = (await openPGliteStore({ dataDir: location.dataDir === undefined ? undefined : resolve(options.cwd, location.dataDir), create })).store;
+        handle = await openPGliteStore({ dataDir: location.dataDir === undefined ? undefined : resolve(options.cwd, location.dataDir), create });
         break;
     }
-    return { store, blobs: new FileBlobStore(blobDirFor(location, options)), location: describeLocation(location) };
+    const { store } = handle;
+    return { store, scans: new KyselyScanStore(handle.db), blobs: new FileBlobStore(blobDirFor(location, options)), location: describeLocation(location) };
   };
 }

@@ -88,7 +88,47 @@ export interface ReleaseFindingTable {
   files_json: string;
 }
 
+export interface ScanTable {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  trigger: string;
+  engines_json: string;
+  product: string | null;
+  version: string | null;
+  inputs_json: string;
+}
+
+export interface ScanTargetTable {
+  scan_id: string;
+  ordinal: number;
+  path: string;
+  parent_path: string | null;
+  sha256: string;
+  size: number | string;
+}
+
+export interface VerdictTable {
+  scan_id: string;
+  sha256: string;
+  via: string;
+  engine: string;
+  category: string;
+  result: string | null;
+  engine_version: string | null;
+  definitions_date: string | null;
+  scanned_at: string;
+  detail: string | null;
+  /** 1 when copied from an earlier scan's answer (younger than the engine's maximum age), 0 when asked in this scan. */
+  reused: number;
+  /** When the row was written: what "younger than the maximum age" is measured on. */
+  recorded_at: string;
+}
+
 export interface StoreDatabase {
+  scan: ScanTable;
+  scan_target: ScanTargetTable;
+  verdict: VerdictTable;
   product: ProductTable;
   release: ReleaseTable;
   certificate: CertificateTable;
@@ -100,4 +140,4 @@ export interface StoreDatabase {
 }
 
 /** Every table, children before parents (the order to empty them in). */
-export const STORE_TABLES = ['artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;
+export const STORE_TABLES = ['verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;

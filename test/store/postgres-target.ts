@@ -14,9 +14,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { truncateStore, type KyselyReleaseStore } from '../../src/store/kysely-store.ts';
 import { openPGliteStore, openPostgresStore } from '../../src/store/postgres.ts';
+import type { StoreDatabase } from '../../src/store/schema.ts';
 
 export interface PostgresTarget {
   kind: 'server' | 'pglite';
@@ -26,6 +28,8 @@ export interface PostgresTarget {
   open(): Promise<KyselyReleaseStore>;
   /** Opens a store on the target's database after emptying every table. */
   openEmpty(): Promise<KyselyReleaseStore>;
+  /** Like openEmpty, with the Kysely handle (for the scan store, which shares the database). */
+  openEmptyHandle(): Promise<{ store: KyselyReleaseStore; db: Kysely<StoreDatabase> }>;
   /**
    * A `--db` URL of another, empty database for CLI processes: a new database on the server
    * (dropped in dispose), or a new PGlite folder (each process opens it itself).
@@ -87,10 +91,11 @@ async function serverTarget(adminURL: string): Promise<PostgresTarget> {
     kind: 'server',
     description: `PostgreSQL server ${url.host} (database ${name})`,
     open: async () => (await openPostgresStore(dbURL)).store,
-    openEmpty: async () => {
+    openEmpty: async () => (await target.openEmptyHandle()).store,
+    openEmptyHandle: async () => {
       const handle = await openPostgresStore(dbURL);
       await truncateStore(handle.db, 'postgres');
-      return handle.store;
+      return handle;
     },
     freshURL: async () => {
       const another = uniqueName();
@@ -109,14 +114,15 @@ async function serverTarget(adminURL: string): Promise<PostgresTarget> {
 async function pgliteTarget(why: string): Promise<PostgresTarget> {
   const instance = await PGlite.create();
   const folders: string[] = [];
-  return {
+  const target: PostgresTarget = {
     kind: 'pglite',
     description: `PGlite (${why})`,
     open: async () => (await openPGliteStore({ instance })).store,
-    openEmpty: async () => {
+    openEmpty: async () => (await target.openEmptyHandle()).store,
+    openEmptyHandle: async () => {
       const handle = await openPGliteStore({ instance });
       await truncateStore(handle.db, 'postgres');
-      return handle.store;
+      return handle;
     },
     freshURL: () => {
       const folder = mkdtempSync(join(tmpdir(), 'absolve-pglite-'));
@@ -128,6 +134,7 @@ async function pgliteTarget(why: string): Promise<PostgresTarget> {
       for (const f of folders) rmSync(f, { recursive: true, force: true });
     },
   };
+  return target;
 }
 
 /** The PostgreSQL the tests of one file use; call once per file (in `before`) and dispose in `after`. */

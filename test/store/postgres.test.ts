@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { isReleaseError } from '../../src/core/releases/errors.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { postgresTarget, type PostgresTarget } from './postgres-target.ts';
+import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
+import { runScanStoreContract } from './scan-store-contract.ts';
 import { runStoreContract } from './store-contract.ts';
 
 let target: PostgresTarget | undefined;
@@ -25,6 +27,14 @@ function current(): PostgresTarget {
 }
 
 runStoreContract({ name: 'PostgreSQL (server, or PGlite without one)', open: () => current().openEmpty() });
+
+runScanStoreContract({
+  name: 'PostgreSQL (server, or PGlite without one)',
+  open: async (clock) => {
+    const handle = await current().openEmptyHandle();
+    return { scans: new KyselyScanStore(handle.db, clock), close: () => handle.store.close() };
+  },
+});
 
 describe('PostgreSQL store', () => {
   it('an unreachable server is STORE_UNAVAILABLE with the password masked', async () => {

@@ -7,6 +7,8 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { isReleaseError } from '../../src/core/releases/errors.ts';
 import { openSQLiteStore } from '../../src/store/sqlite.ts';
+import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
+import { runScanStoreContract } from './scan-store-contract.ts';
 import { runStoreContract } from './store-contract.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'absolve-sqlite-'));
@@ -16,6 +18,14 @@ let n = 0;
 runStoreContract({
   name: 'SQLite (better-sqlite3, WAL)',
   open: async () => (await openSQLiteStore(join(scratch, `contract-${n++}`, 'absolve.db'), { create: true })).store,
+});
+
+runScanStoreContract({
+  name: 'SQLite',
+  open: async (clock) => {
+    const handle = await openSQLiteStore(join(scratch, `scans-${n++}`, 'absolve.db'), { create: true });
+    return { scans: new KyselyScanStore(handle.db, clock), close: () => handle.store.close() };
+  },
 });
 
 describe('SQLite store', () => {
@@ -28,7 +38,7 @@ describe('SQLite store', () => {
     const raw = new Database(path, { readonly: true });
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }]);
+      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }]);
       assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
     } finally {
       raw.close();

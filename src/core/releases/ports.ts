@@ -3,6 +3,7 @@
  * content-addressed blob store implement them; src/app wires them; the CLI receives them.
  * Every adapter passes the same contract suite (test/store/store-contract.ts).
  */
+import type { ScanStore } from '../scans/ports.ts';
 import type { StoreDataRecord, ImportCounts } from './export-records.ts';
 import type {
   CertificateUsage,
@@ -58,6 +59,8 @@ export interface BlobStore {
 
 export interface OpenedStore {
   store: ReleaseStore;
+  /** The scan history, in the same database. */
+  scans: ScanStore;
   blobs: BlobStore;
   /** The store's location for messages (a PostgreSQL password is never shown). */
   location: string;

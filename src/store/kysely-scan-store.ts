@@ -1,0 +1,182 @@
+/**
+ * The scan history over Kysely (SQLite, PostgreSQL, PGlite): one implementation of the ScanStore
+ * port. Verdicts are written as the engines answer, each (scan, sample, via, engine) once.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { ScanStore } from '../core/scans/ports.ts';
+import type { ScanDetail, ScanHeader, ScanTargetRecord, ScannedFile } from '../core/scans/scan-report.ts';
+import { countFile } from '../core/scans/scan-report.ts';
+import { makeVerdict } from '../core/scans/verdicts.ts';
+import type { EngineVia, Verdict, VerdictCategory } from '../core/scans/scan.types.ts';
+import type { ScanTable, StoreDatabase, VerdictTable } from './schema.ts';
+
+/** Rows per multi-row INSERT (12 columns): far below both databases' bound-parameter limits. */
+const INSERT_CHUNK_ROWS = 200;
+/** Hashes per IN (…) list. */
+const LOOKUP_CHUNK = 500;
+
+function headerOf(row: Selectable<ScanTable>): ScanHeader {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    trigger: row.trigger as ScanHeader['trigger'],
+    engines: JSON.parse(row.engines_json) as string[],
+    release: row.product === null || row.version === null ? null : { product: row.product, version: row.version },
+    inputs: JSON.parse(row.inputs_json) as string[],
+  };
+}
+
+/** A stored verdict as the port returns it: the classifier label is derived again (rules improve; the name is the fact). */
+function verdictOf(row: Selectable<VerdictTable>): Verdict {
+  return makeVerdict({
+    engine: row.engine,
+    via: row.via as EngineVia,
+    category: row.category as VerdictCategory,
+    result: row.result,
+    engineVersion: row.engine_version,
+    definitionsDate: row.definitions_date,
+    scannedAt: row.scanned_at,
+    ...(row.detail === null ? {} : { detail: row.detail }),
+  });
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export class KyselyScanStore implements ScanStore {
+  constructor(
+    private readonly db: Kysely<StoreDatabase>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async beginScan(header: ScanHeader): Promise<void> {
+    await this.db
+      .insertInto('scan')
+      .values({
+        id: header.id,
+        started_at: header.startedAt,
+        finished_at: header.finishedAt,
+        trigger: header.trigger,
+        engines_json: JSON.stringify(header.engines),
+        product: header.release?.product ?? null,
+        version: header.release?.version ?? null,
+        inputs_json: JSON.stringify(header.inputs),
+      })
+      .execute();
+  }
+
+  async addTargets(scanId: string, targets: readonly ScanTargetRecord[]): Promise<void> {
+    for (let i = 0; i < targets.length; i += INSERT_CHUNK_ROWS) {
+      const chunk = targets.slice(i, i + INSERT_CHUNK_ROWS);
+      await this.db
+        .insertInto('scan_target')
+        .values(chunk.map((t) => ({ scan_id: scanId, ordinal: t.ordinal, path: t.path, parent_path: t.parentPath, sha256: t.sha256, size: t.size })))
+        .onConflict((oc) => oc.columns(['scan_id', 'ordinal']).doNothing())
+        .execute();
+    }
+  }
+
+  async addVerdicts(scanId: string, sha256: string, verdicts: readonly Verdict[], reused: boolean): Promise<void> {
+    if (verdicts.length === 0) return;
+    const recordedAt = this.clock().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < verdicts.length; i += INSERT_CHUNK_ROWS) {
+        const chunk = verdicts.slice(i, i + INSERT_CHUNK_ROWS);
+        await trx
+          .insertInto('verdict')
+          .values(
+            chunk.map((v) => ({
+              scan_id: scanId,
+              sha256,
+              via: v.via,
+              engine: v.engine,
+              category: v.category,
+              result: v.result,
+              engine_version: v.engineVersion,
+              definitions_date: v.definitionsDate,
+              scanned_at: v.scannedAt,
+              detail: v.detail ?? null,
+              reused: reused ? 1 : 0,
+              recorded_at: recordedAt,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['scan_id', 'sha256', 'via', 'engine']).doNothing())
+          .execute();
+      }
+    });
+  }
+
+  async finishScan(scanId: string, finishedAt: string): Promise<void> {
+    await this.db.updateTable('scan').set({ finished_at: finishedAt }).where('id', '=', scanId).execute();
+  }
+
+  async freshVerdicts(sha256s: readonly string[], via: EngineVia, notBefore: string): Promise<Map<string, Verdict[]>> {
+    const out = new Map<string, Verdict[]>();
+    const unique = [...new Set(sha256s)];
+    for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
+      const rows = await this.db
+        .selectFrom('verdict')
+        .selectAll()
+        .where('sha256', 'in', unique.slice(i, i + LOOKUP_CHUNK))
+        .where('via', '=', via)
+        .where('reused', '=', 0)
+        .where('recorded_at', '>=', notBefore)
+        .execute();
+      // Per sha256, the newest asking (scan) that holds at least one real answer.
+      const bySample = new Map<string, Map<string, Array<Selectable<VerdictTable>>>>();
+      for (const row of rows) {
+        let scans = bySample.get(row.sha256);
+        if (scans === undefined) bySample.set(row.sha256, (scans = new Map()));
+        let list = scans.get(row.scan_id);
+        if (list === undefined) scans.set(row.scan_id, (list = []));
+        list.push(row);
+      }
+      for (const [sha256, scans] of bySample) {
+        const candidates = [...scans.values()]
+          .filter((list) => list.some((r) => r.category !== 'failure' && r.category !== 'timeout'))
+          .sort((a, b) => compareText(b[0]?.recorded_at ?? '', a[0]?.recorded_at ?? ''));
+        const best = candidates[0];
+        if (best !== undefined) out.set(sha256, best.sort((a, b) => compareText(a.engine, b.engine)).map(verdictOf));
+      }
+    }
+    return out;
+  }
+
+  async listScans(options: { release?: { product: string; version: string }; limit?: number }): Promise<ScanHeader[]> {
+    let query = this.db.selectFrom('scan').selectAll();
+    if (options.release !== undefined) query = query.where('product', '=', options.release.product).where('version', '=', options.release.version);
+    const rows = await query.execute();
+    const headers = rows.map(headerOf).sort((a, b) => compareText(b.startedAt, a.startedAt) || compareText(b.id, a.id));
+    return options.limit === undefined ? headers : headers.slice(0, options.limit);
+  }
+
+  async getScan(scanId: string): Promise<ScanDetail | undefined> {
+    const row = await this.db.selectFrom('scan').selectAll().where('id', '=', scanId).executeTakeFirst();
+    if (row === undefined) return undefined;
+    const targets = await this.db.selectFrom('scan_target').selectAll().where('scan_id', '=', scanId).orderBy('ordinal').execute();
+    const verdictRows = await this.db.selectFrom('verdict').selectAll().where('scan_id', '=', scanId).execute();
+    const bySample = new Map<string, Array<Selectable<VerdictTable>>>();
+    for (const v of verdictRows) {
+      let list = bySample.get(v.sha256);
+      if (list === undefined) bySample.set(v.sha256, (list = []));
+      list.push(v);
+    }
+    const files: ScannedFile[] = targets.map((t) => {
+      const rows = (bySample.get(t.sha256) ?? []).sort((a, b) => compareText(a.via, b.via) || compareText(a.engine, b.engine));
+      const verdicts = rows.map(verdictOf);
+      return {
+        ordinal: t.ordinal,
+        path: t.path,
+        parentPath: t.parent_path,
+        sha256: t.sha256,
+        size: Number(t.size),
+        verdicts,
+        reused: rows.some((r) => r.reused === 1),
+        ...countFile(verdicts),
+      };
+    });
+    return { ...headerOf(row), files };
+  }
+}

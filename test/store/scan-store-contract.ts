@@ -1,0 +1,105 @@
+/**
+ * The ScanStore contract: SQLite and PostgreSQL (server or PGlite) run these tests unchanged
+ * (test/store/sqlite.test.ts, test/store/postgres.test.ts). `open` gives a scan store on an empty
+ * database whose clock the test sets.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { makeVerdict, type ScanHeader, type ScanStore, type Verdict } from '../../src/core/scans/index.ts';
+
+export interface ScanStoreContractOptions {
+  name: string;
+  open(clock: () => Date): Promise<{ scans: ScanStore; close(): Promise<void> }>;
+}
+
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+
+function header(id: string, startedAt: string, release: ScanHeader['release'] = null): ScanHeader {
+  return { id, startedAt, finishedAt: null, trigger: 'cli', engines: ['virustotal', 'clamav'], release, inputs: ['dist'] };
+}
+
+function vt(engine: string, category: Verdict['category'], result: string | null = null): Verdict {
+  return makeVerdict({ engine, via: 'virustotal', category, result, engineVersion: '1.0', definitionsDate: '2026-12-01', scannedAt: '2026-12-01T10:00:00.000Z' });
+}
+
+export function runScanStoreContract(options: ScanStoreContractOptions): void {
+  describe(`ScanStore contract: ${options.name}`, () => {
+    let now = new Date('2026-12-05T10:00:00.000Z');
+    const withStore = async (fn: (scans: ScanStore) => Promise<void>): Promise<void> => {
+      const handle = await options.open(() => now);
+      try {
+        await fn(handle.scans);
+      } finally {
+        await handle.close();
+      }
+    };
+
+    it('records a scan as it runs: targets in order, verdicts per sample, counts and classifier labels', () =>
+      withStore(async (scans) => {
+        await scans.beginScan(header('s1', '2026-12-05T10:00:00.000Z', { product: 'app', version: '1.0' }));
+        await scans.addTargets('s1', [
+          { ordinal: 0, path: 'setup.msi', parentPath: null, sha256: A, size: 10 },
+          { ordinal: 1, path: 'setup.msi!/bin/app.exe', parentPath: 'setup.msi', sha256: B, size: 5 },
+        ]);
+        await scans.addVerdicts('s1', B, [vt('Microsoft', 'malicious', 'Trojan:Win32/Wacatac.B!ml'), vt('BitDefender', 'undetected')], false);
+        // The same answer written twice (a retried write) adds nothing.
+        await scans.addVerdicts('s1', B, [vt('Microsoft', 'malicious', 'Trojan:Win32/Wacatac.B!ml')], false);
+        await scans.addVerdicts('s1', A, [vt('Microsoft', 'failure')], false);
+        const running = await scans.getScan('s1');
+        assert.equal(running?.finishedAt, null, 'a scan cut short keeps its verdicts and stays unfinished');
+        await scans.finishScan('s1', '2026-12-05T10:05:00.000Z');
+        const detail = await scans.getScan('s1');
+        assert.ok(detail !== undefined);
+        assert.equal(detail.finishedAt, '2026-12-05T10:05:00.000Z');
+        assert.deepEqual(detail.release, { product: 'app', version: '1.0' });
+        assert.deepEqual(detail.files.map((f) => [f.path, f.parentPath, f.flagged, f.answered]), [
+          ['setup.msi', null, 0, 0],
+          ['setup.msi!/bin/app.exe', 'setup.msi', 1, 2],
+        ]);
+        const member = detail.files[1];
+        assert.deepEqual(member?.verdicts.map((v) => v.engine), ['BitDefender', 'Microsoft']);
+        const hit = member?.verdicts.find((v) => v.engine === 'Microsoft');
+        assert.equal(hit?.classification?.kind, 'ml');
+        assert.equal(hit?.classification?.generic, true);
+        assert.equal(await scans.getScan('nope'), undefined);
+      }));
+
+    it('fresh verdicts: the newest real answer of one adapter, younger than the limit, never a reused copy or a failure', () =>
+      withStore(async (scans) => {
+        now = new Date('2026-12-05T08:00:00.000Z');
+        await scans.beginScan(header('old', '2026-12-05T08:00:00.000Z'));
+        await scans.addVerdicts('old', A, [vt('Microsoft', 'undetected')], false);
+        now = new Date('2026-12-05T09:00:00.000Z');
+        await scans.beginScan(header('newer', '2026-12-05T09:00:00.000Z'));
+        await scans.addVerdicts('newer', A, [vt('Microsoft', 'malicious', 'Trojan:Win32/Wacatac.B!ml'), vt('ESET-NOD32', 'undetected')], false);
+        await scans.addVerdicts('newer', B, [vt('Microsoft', 'timeout')], false);
+        now = new Date('2026-12-05T09:30:00.000Z');
+        await scans.beginScan(header('copy', '2026-12-05T09:30:00.000Z'));
+        await scans.addVerdicts('copy', A, [vt('Microsoft', 'undetected')], true);
+        const clam = makeVerdict({ engine: 'ClamAV', via: 'clamav', category: 'undetected', scannedAt: '2026-12-05T09:30:00.000Z' });
+        await scans.addVerdicts('copy', B, [clam], false);
+
+        const fresh = await scans.freshVerdicts([A, B, A], 'virustotal', '2026-12-05T08:30:00.000Z');
+        assert.deepEqual([...fresh.keys()], [A], 'B has only a timeout: nothing to reuse');
+        assert.deepEqual(fresh.get(A)?.map((v) => [v.engine, v.category]), [
+          ['ESET-NOD32', 'undetected'],
+          ['Microsoft', 'malicious'],
+        ]);
+        const all = await scans.freshVerdicts([A], 'virustotal', '2026-12-05T07:00:00.000Z');
+        assert.equal(all.get(A)?.find((v) => v.engine === 'Microsoft')?.category, 'malicious', 'the newest asking wins');
+        assert.equal((await scans.freshVerdicts([A], 'virustotal', '2026-12-05T09:10:00.000Z')).size, 0, 'older than the limit');
+        assert.deepEqual([...(await scans.freshVerdicts([A, B], 'clamav', '2026-12-05T00:00:00.000Z')).keys()], [B]);
+      }));
+
+    it('lists scans newest first, one release or all', () =>
+      withStore(async (scans) => {
+        await scans.beginScan(header('x1', '2026-12-01T00:00:00.000Z', { product: 'app', version: '1.0' }));
+        await scans.beginScan(header('x2', '2026-12-03T00:00:00.000Z', { product: 'app', version: '2.0' }));
+        await scans.beginScan(header('x3', '2026-12-02T00:00:00.000Z', { product: 'app', version: '1.0' }));
+        assert.deepEqual((await scans.listScans({})).map((s) => s.id), ['x2', 'x3', 'x1']);
+        assert.deepEqual((await scans.listScans({ release: { product: 'app', version: '1.0' } })).map((s) => s.id), ['x3', 'x1']);
+        assert.deepEqual((await scans.listScans({ limit: 1 })).map((s) => s.id), ['x2']);
+      }));
+  });
+}
