@@ -9,6 +9,7 @@ import { auditWorkerUrl, containerReaderFromSettings, type AuditSettings } from 
 import { loadLintConfig } from '../files/lint-config.ts';
 import { loadTrustAnchors } from '../files/trust-store.ts';
 import { walkInputs } from '../files/walk.ts';
+import { scanDeps } from './scan-runtime.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
 
 function packageVersion(): string {
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     defaultJobs,
     openStore,
     loadLintConfig: (options) => loadLintConfig(options),
+    scan: scanDeps(process.env),
     now: () => new Date(),
     stdout: process.stdout,
     stderr: process.stderr,

@@ -12,6 +12,7 @@ import { registerClassifyCommand } from './commands/classify-command.ts';
 import { registerDataCommands } from './commands/data-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerRulesCommand } from './commands/rules-command.ts';
+import { registerScanCommands, type ScanCommandDeps } from './commands/scan-command.ts';
 import { applyLint, DEFAULT_RULE_PARAMETERS, EMPTY_LINT_CONFIG, LintConfigError, normalizeThumbprint, type LintConfig, type RuleParameters } from '../core/lint/index.ts';
 import { createProgress } from './progress.ts';
 import { renderAuditJSON, renderAuditTable } from './render-audit.ts';
@@ -42,6 +43,8 @@ export interface CliDeps {
   openStore: OpenStore;
   /** Lint configuration: `--config FILE`, else ./absolve.config.json, else defaults; throws LintConfigError (CONFIG_INVALID). Absent: defaults. */
   loadLintConfig?(options: { path?: string }): Promise<LintConfig>;
+  /** The scan engines and what `scan` needs besides (absent in builds without scanning). */
+  scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot'>;
   now(): Date;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -132,6 +135,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
       }),
   });
   registerCertsCommand(program, deps);
+  if (deps.scan !== undefined) registerScanCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));
   registerDataCommands(program, deps);
 
   return {

@@ -2,7 +2,7 @@ import type { ProgressSink } from '../core/ports.ts';
 
 /** A one-line progress bar on stderr, drawn only on a TTY (piped output stays clean). */
 export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): ProgressSink {
-  if (!enabled || !stream.isTTY) return { start() {}, tick() {}, stop() {} };
+  if (!enabled || !stream.isTTY) return { start() {}, tick() {}, setTotal() {}, note() {}, stop() {} };
   let total = 0;
   let done = 0;
   let label = '';
@@ -27,6 +27,13 @@ export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Pr
     tick(detail) {
       done++;
       draw(detail, done === total);
+    },
+    setTotal(n) {
+      total = n;
+      draw('');
+    },
+    note(text) {
+      draw(text, true);
     },
     stop() {
       stream.write('\r\x1b[2K');

@@ -14,6 +14,10 @@ export interface ByteSource {
 export interface ProgressSink {
   start(total: number, label: string): void;
   tick(detail: string): void;
+  /** Raises the total when more work is found on the way (a scan learns its samples root by root). */
+  setTotal?(total: number): void;
+  /** A note in place of the detail, e.g. a quota wait ("VT quota: next request in 12 s"). */
+  note?(text: string): void;
   stop(): void;
 }
 

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import type { ByteSource } from '../core/ports.ts';
 import type { ScanSample } from '../core/scans/index.ts';
 
 /**
@@ -23,6 +24,31 @@ export async function fileSample(path: string, displayName: string, known?: { sh
     filePath: path,
     async *stream() {
       for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) yield chunk;
+    },
+  };
+}
+
+/**
+ * Random access to a file by path, opening it for each read: a scan root reads its head (and a
+ * container's whole bytes) once or twice, so no descriptor is held while the engines work.
+ */
+export async function pathByteSource(path: string): Promise<ByteSource> {
+  const { size } = await stat(path);
+  return {
+    size,
+    async read(buffer: Uint8Array, position: number): Promise<number> {
+      const handle = await open(path, 'r');
+      try {
+        let total = 0;
+        while (total < buffer.length) {
+          const { bytesRead } = await handle.read(buffer, total, buffer.length - total, position + total);
+          if (bytesRead === 0) break;
+          total += bytesRead;
+        }
+        return total;
+      } finally {
+        await handle.close();
+      }
     },
   };
 }

@@ -128,7 +128,7 @@ export class KyselyScanStore implements ScanStore {
       const bySample = new Map<string, Map<string, Array<Selectable<VerdictTable>>>>();
       for (const row of rows) {
         let scans = bySample.get(row.sha256);
-        if (scans === undefined) bySample.set(row.sha256, (scans = new Map()));
+        if (scans === undefined) bySample.set(row.sha256, (scans = new Map<string, Array<Selectable<VerdictTable>>>()));
         let list = scans.get(row.scan_id);
         if (list === undefined) scans.set(row.scan_id, (list = []));
         list.push(row);

@@ -3,7 +3,7 @@
  * which name, and what the names mean. Plain data, rendered as a table, JSON or Markdown.
  */
 import type { ReleaseKey } from '../releases/release.types.ts';
-import { isDetection, SCAN_SCHEMA, type Verdict } from './scan.types.ts';
+import { isDetection, type SCAN_SCHEMA, type Verdict } from './scan.types.ts';
 
 export interface ScanHeader {
   id: string;

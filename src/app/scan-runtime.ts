@@ -1,0 +1,48 @@
+/**
+ * The scan engines, picked from `--engines`, the environment and the configuration: the only place
+ * that knows every adapter in src/engines. An engine named but not usable (no API key, no scanner
+ * installed) is a configuration error the user sees before anything is scanned.
+ */
+import { createContainerReader } from '../containers/container-reader.ts';
+import { DEFAULT_CONTAINER_LIMITS } from '../containers/index.ts';
+import type { ScanCommandDeps, EngineRequest } from '../cli/commands/scan-command.ts';
+import { ScanError } from '../core/scans/verdicts.ts';
+import type { ScanEngine } from '../core/scans/scan.types.ts';
+import { fileSample, pathByteSource } from '../files/file-sample.ts';
+
+export interface EngineFactoryContext {
+  request: EngineRequest;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** One entry per engine id: `configured` says whether it runs when `--engines` is not given; `create` builds it or throws ScanError. */
+export interface EngineFactory {
+  id: string;
+  configured(context: EngineFactoryContext): boolean;
+  create(context: EngineFactoryContext): Promise<ScanEngine>;
+}
+
+export const ENGINE_FACTORIES: EngineFactory[] = [];
+
+export async function createEngines(request: EngineRequest, env: Readonly<Record<string, string | undefined>>): Promise<ScanEngine[]> {
+  const context: EngineFactoryContext = { request, env };
+  const known = new Map(ENGINE_FACTORIES.map((f) => [f.id, f]));
+  if (request.engines === undefined) {
+    return Promise.all(ENGINE_FACTORIES.filter((f) => f.configured(context)).map((f) => f.create(context)));
+  }
+  const engines: ScanEngine[] = [];
+  for (const id of new Set(request.engines)) {
+    const factory = known.get(id);
+    if (factory === undefined) throw new ScanError('ENGINE_UNKNOWN', `unknown engine '${id}': use ${[...known.keys()].join(', ') || '(none in this build)'}`);
+    engines.push(await factory.create(context));
+  }
+  return engines;
+}
+
+export function scanDeps(env: Readonly<Record<string, string | undefined>>): Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot'> {
+  return {
+    createEngines: (request) => createEngines(request, env),
+    containers: createContainerReader({ ...DEFAULT_CONTAINER_LIMITS }),
+    fileRoot: async (fsPath, displayPath, known) => ({ path: displayPath, source: await pathByteSource(fsPath), sample: await fileSample(fsPath, displayPath, known) }),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Scan reports as a person reads them (table), as a pull-request comment (Markdown) and as data
+ * (JSON, schema absolve.scan/v1). Each file gets its count (`3/70`: engines flagging it / engines
+ * that answered), then one line per detection with the classifier's reading of the name.
+ */
+import { describeDetections, type ScanReport, type ScannedFile } from '../core/scans/scan-report.ts';
+import { isDetection, type Verdict } from '../core/scans/scan.types.ts';
+import { mdEscape } from './render-markdown.ts';
+
+/** Control characters (C0, DEL, C1) of a name taken from disk or an archive, shown as \xNN so nothing reaches the terminal raw. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function label(v: Verdict): string {
+  const c = v.classification;
+  if (c === null) return '';
+  return c.generic ? `${c.kind}, generic` : c.family === undefined ? c.kind : `${c.kind}: ${c.family}`;
+}
+
+function count(file: ScannedFile): string {
+  return `${file.flagged}/${file.answered}`;
+}
+
+function unansweredOf(file: ScannedFile): Verdict[] {
+  return file.verdicts.filter((v) => v.category === 'failure' || v.category === 'timeout');
+}
+
+export function renderScanTable(report: ScanReport & { skipped?: ReadonlyArray<{ path: string; reason: string }> }): string {
+  const lines: string[] = [];
+  const width = Math.max(4, ...report.files.map((f) => Math.min(60, printable(f.path).length)));
+  lines.push(`${'FILE'.padEnd(width)}  FLAGGED  DETECTIONS`);
+  for (const file of report.files) {
+    const hits = file.verdicts.filter((v) => isDetection(v.category));
+    lines.push(`${printable(file.path).padEnd(width)}  ${count(file).padEnd(7)}  ${hits.length === 0 ? '-' : describeDetections(file.verdicts)}${file.reused ? ' (reused)' : ''}`);
+    for (const v of hits) lines.push(`${''.padEnd(width)}           ${printable(v.engine)}: ${printable(v.result ?? '')}${label(v) === '' ? '' : ` [${label(v)}]`}`);
+    for (const v of unansweredOf(file)) lines.push(`${''.padEnd(width)}           ${printable(v.engine)}: no answer (${v.category}: ${printable(v.detail ?? '')})`);
+  }
+  for (const s of report.skipped ?? []) lines.push(`not scanned: ${printable(s.path)}: ${printable(s.reason)}`);
+  const s = report.summary;
+  lines.push('');
+  lines.push(`scan ${report.id}: ${s.files} file(s), engines ${report.engines.join(', ')}`);
+  lines.push(`${s.verdict}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Markdown-safe and free of control characters. */
+function md(text: string): string {
+  return mdEscape(printable(text));
+}
+
+export function renderScanJSON(report: ScanReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export function renderScanMarkdown(report: ScanReport & { skipped?: ReadonlyArray<{ path: string; reason: string }> }): string {
+  const s = report.summary;
+  const out: string[] = [`### Absolve scan: ${s.flaggedFiles} of ${s.files} file(s) flagged`, '', md(s.verdict), ''];
+  out.push('| file | flagged | detections |', '| --- | --- | --- |');
+  for (const file of report.files) {
+    const hits = file.verdicts.filter((v) => isDetection(v.category));
+    const names = hits.map((v) => `${md(v.engine)}: ${md(v.result ?? '')}${label(v) === '' ? '' : ` (${label(v)})`}`).join('<br>');
+    out.push(`| ${md(file.path)} | ${count(file)} | ${names === '' ? '–' : names} |`);
+  }
+  const unanswered = report.files.flatMap((f) => unansweredOf(f).map((v) => `- ${md(f.path)} ${md(v.engine)}: ${v.category} (${md(v.detail ?? '')})`));
+  if (unanswered.length > 0) out.push('', '<details><summary>No answer</summary>', '', ...unanswered, '', '</details>');
+  out.push('', `Engines: ${report.engines.join(', ')} · scan \`${report.id}\``);
+  return `${out.join('\n')}\n`;
+}
