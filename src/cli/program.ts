@@ -12,6 +12,7 @@ import { registerClassifyCommand } from './commands/classify-command.ts';
 import { registerDataCommands } from './commands/data-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerRulesCommand } from './commands/rules-command.ts';
+import { registerMonitorCommands } from './commands/monitor-command.ts';
 import { registerScanCommands, type ScanCommandDeps } from './commands/scan-command.ts';
 import { applyLint, DEFAULT_RULE_PARAMETERS, EMPTY_LINT_CONFIG, LintConfigError, normalizeThumbprint, type LintConfig, type RuleParameters } from '../core/lint/index.ts';
 import { createProgress } from './progress.ts';
@@ -135,7 +136,10 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
       }),
   });
   registerCertsCommand(program, deps);
-  if (deps.scan !== undefined) registerScanCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));
+  if (deps.scan !== undefined) {
+    registerScanCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));
+    registerMonitorCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));
+  }
   registerDataCommands(program, deps);
 
   return {

@@ -3,6 +3,7 @@
  * (JSON, schema absolve.scan/v1). Each file gets its count (`3/70`: engines flagging it / engines
  * that answered), then one line per detection with the classifier's reading of the name.
  */
+import type { DetectionEvent } from '../core/monitor/detection-events.ts';
 import { describeDetections, type ScanReport, type ScannedFile } from '../core/scans/scan-report.ts';
 import { isDetection, type Verdict } from '../core/scans/scan.types.ts';
 import { mdEscape } from './render-markdown.ts';
@@ -27,7 +28,7 @@ function unansweredOf(file: ScannedFile): Verdict[] {
   return file.verdicts.filter((v) => v.category === 'failure' || v.category === 'timeout');
 }
 
-export function renderScanTable(report: ScanReport & { skipped?: ReadonlyArray<{ path: string; reason: string }> }): string {
+export function renderScanTable(report: ScanReport & { skipped?: ReadonlyArray<{ path: string; reason: string }>; events?: readonly DetectionEvent[] }): string {
   const lines: string[] = [];
   const width = Math.max(4, ...report.files.map((f) => Math.min(60, printable(f.path).length)));
   lines.push(`${'FILE'.padEnd(width)}  FLAGGED  DETECTIONS`);
@@ -38,6 +39,8 @@ export function renderScanTable(report: ScanReport & { skipped?: ReadonlyArray<{
     for (const v of unansweredOf(file)) lines.push(`${''.padEnd(width)}           ${printable(v.engine)}: no answer (${v.category}: ${printable(v.detail ?? '')})`);
   }
   for (const s of report.skipped ?? []) lines.push(`not scanned: ${printable(s.path)}: ${printable(s.reason)}`);
+  const pathOf = new Map(report.files.map((f) => [f.sha256, f.path]));
+  for (const e of report.events ?? []) lines.push(`event ${e.kind}: ${printable(pathOf.get(e.sha256) ?? e.sha256)} (${e.via}: ${describeChange(e)})`);
   const s = report.summary;
   lines.push('');
   lines.push(`scan ${report.id}: ${s.files} file(s), engines ${report.engines.join(', ')}`);
@@ -48,6 +51,10 @@ export function renderScanTable(report: ScanReport & { skipped?: ReadonlyArray<{
 /** Markdown-safe and free of control characters. */
 function md(text: string): string {
   return mdEscape(printable(text));
+}
+
+export function describeChange(e: DetectionEvent): string {
+  return `${e.before.length === 0 ? 'none' : e.before.join(', ')} → ${e.after.length === 0 ? 'none' : e.after.join(', ')}`;
 }
 
 export function renderScanJSON(report: ScanReport): string {

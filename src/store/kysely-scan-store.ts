@@ -113,18 +113,76 @@ export class KyselyScanStore implements ScanStore {
   }
 
   async freshVerdicts(sha256s: readonly string[], via: EngineVia, notBefore: string): Promise<Map<string, Verdict[]>> {
-    const out = new Map<string, Verdict[]>();
+    return this.latestAnswers(sha256s, via, { notBefore, includeReused: false });
+  }
+
+  async previousVerdicts(sha256s: readonly string[], via: EngineVia, scanId: string): Promise<Map<string, { scanId: string; verdicts: Verdict[] }>> {
+    const current = await this.db.selectFrom('scan').select('started_at').where('id', '=', scanId).executeTakeFirst();
+    if (current === undefined) return new Map();
+    return this.newestAnswers(sha256s, { via, excludeScanId: scanId, recordedBefore: current.started_at });
+  }
+
+  async currentVerdicts(sha256s: readonly string[]): Promise<Map<string, Verdict[]>> {
+    const found = await this.newestAnswers(sha256s, {});
+    return new Map([...found].map(([sha256, { verdicts }]) => [sha256, verdicts]));
+  }
+
+  /** Per file and (via, engine), its newest answer within the bounds: an engine that failed since keeps the state it had. */
+  private async newestAnswers(
+    sha256s: readonly string[],
+    bounds: { via?: EngineVia; excludeScanId?: string; recordedBefore?: string },
+  ): Promise<Map<string, { scanId: string; verdicts: Verdict[] }>> {
+    const out = new Map<string, { scanId: string; verdicts: Verdict[] }>();
     const unique = [...new Set(sha256s)];
     for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
-      const rows = await this.db
+      let query = this.db
         .selectFrom('verdict')
         .selectAll()
         .where('sha256', 'in', unique.slice(i, i + LOOKUP_CHUNK))
-        .where('via', '=', via)
-        .where('reused', '=', 0)
-        .where('recorded_at', '>=', notBefore)
-        .execute();
-      // Per sha256, the newest asking (scan) that holds at least one real answer.
+        .where('category', 'not in', ['failure', 'timeout', 'type-unsupported']);
+      if (bounds.via !== undefined) query = query.where('via', '=', bounds.via);
+      if (bounds.excludeScanId !== undefined) query = query.where('scan_id', '!=', bounds.excludeScanId);
+      if (bounds.recordedBefore !== undefined) query = query.where('recorded_at', '<=', bounds.recordedBefore);
+      const rows = await query.execute();
+      const newest = new Map<string, Map<string, Selectable<VerdictTable>>>();
+      for (const row of rows) {
+        let engines = newest.get(row.sha256);
+        if (engines === undefined) newest.set(row.sha256, (engines = new Map<string, Selectable<VerdictTable>>()));
+        const key = `${row.via}\u0000${row.engine}`;
+        const seen = engines.get(key);
+        if (seen === undefined || compareText(seen.recorded_at, row.recorded_at) < 0 || (seen.recorded_at === row.recorded_at && compareText(seen.scan_id, row.scan_id) < 0)) engines.set(key, row);
+      }
+      for (const [sha256, engines] of newest) {
+        const list = [...engines.values()].sort((a, b) => compareText(a.via, b.via) || compareText(a.engine, b.engine));
+        const latest = list.reduce((a, b) => (compareText(a.recorded_at, b.recorded_at) >= 0 ? a : b));
+        out.set(sha256, { scanId: latest.scan_id, verdicts: list.map(verdictOf) });
+      }
+    }
+    return out;
+  }
+
+  private async latestAnswers(sha256s: readonly string[], via: EngineVia, options: { notBefore: string; includeReused: boolean }): Promise<Map<string, Verdict[]>> {
+    const rows = await this.latestRows(sha256s, via, options);
+    return new Map([...rows].map(([sha256, list]) => [sha256, list.map(verdictOf)]));
+  }
+
+
+  /**
+   * Per sha256, the rows of the newest asking (one scan's answers from `via`) that holds at least one
+   * real answer (not only failure/timeout), within the bounds given.
+   */
+  private async latestRows(
+    sha256s: readonly string[],
+    via: EngineVia,
+    options: { notBefore: string; includeReused: boolean },
+  ): Promise<Map<string, Array<Selectable<VerdictTable>>>> {
+    const out = new Map<string, Array<Selectable<VerdictTable>>>();
+    const unique = [...new Set(sha256s)];
+    for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
+      let query = this.db.selectFrom('verdict').selectAll().where('sha256', 'in', unique.slice(i, i + LOOKUP_CHUNK)).where('via', '=', via);
+      if (!options.includeReused) query = query.where('reused', '=', 0);
+      query = query.where('recorded_at', '>=', options.notBefore);
+      const rows = await query.execute();
       const bySample = new Map<string, Map<string, Array<Selectable<VerdictTable>>>>();
       for (const row of rows) {
         let scans = bySample.get(row.sha256);
@@ -136,9 +194,9 @@ export class KyselyScanStore implements ScanStore {
       for (const [sha256, scans] of bySample) {
         const candidates = [...scans.values()]
           .filter((list) => list.some((r) => r.category !== 'failure' && r.category !== 'timeout'))
-          .sort((a, b) => compareText(b[0]?.recorded_at ?? '', a[0]?.recorded_at ?? ''));
+          .sort((a, b) => compareText(b[0]?.recorded_at ?? '', a[0]?.recorded_at ?? '') || compareText(b[0]?.scan_id ?? '', a[0]?.scan_id ?? ''));
         const best = candidates[0];
-        if (best !== undefined) out.set(sha256, best.sort((a, b) => compareText(a.engine, b.engine)).map(verdictOf));
+        if (best !== undefined) out.set(sha256, best.sort((a, b) => compareText(a.engine, b.engine)));
       }
     }
     return out;

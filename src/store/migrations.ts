@@ -165,12 +165,32 @@ function migrationsFor(dialect: SQLDialect): Record<string, Migration> {
         await db.schema.createIndex('verdict_sha256_via').on('verdict').columns(['sha256', 'via', 'recorded_at']).execute();
       },
     },
+    '0003_events': {
+      async up(db: Kysely<any>): Promise<void> {
+        // Detection-change events (VT Monitor's tags), one per (scan, file, adapter).
+        await db.schema
+          .createTable('detection_event')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('scan_id', 'text', (c) => c.notNull().references('scan.id').onDelete('cascade'))
+          .addColumn('previous_scan_id', 'text', (c) => c.notNull())
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('via', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('before_json', 'text', (c) => c.notNull())
+          .addColumn('after_json', 'text', (c) => c.notNull())
+          .addColumn('results_json', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('detection_event_at').on('detection_event').columns(['at', 'id']).execute();
+        await db.schema.createIndex('detection_event_sha256').on('detection_event').column('sha256').execute();
+      },
+    },
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The newest migration this build knows (exports name it). */
-export const LATEST_MIGRATION = '0002_scans';
+export const LATEST_MIGRATION = '0003_events';
 
 class CodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SQLDialect) {}

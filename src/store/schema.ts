@@ -125,7 +125,21 @@ export interface VerdictTable {
   recorded_at: string;
 }
 
+export interface DetectionEventTable {
+  id: string;
+  at: string;
+  scan_id: string;
+  previous_scan_id: string;
+  sha256: string;
+  via: string;
+  kind: string;
+  before_json: string;
+  after_json: string;
+  results_json: string;
+}
+
 export interface StoreDatabase {
+  detection_event: DetectionEventTable;
   scan: ScanTable;
   scan_target: ScanTargetTable;
   verdict: VerdictTable;
@@ -140,4 +154,4 @@ export interface StoreDatabase {
 }
 
 /** Every table, children before parents (the order to empty them in). */
-export const STORE_TABLES = ['verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;
+export const STORE_TABLES = ['detection_event', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { isReleaseError } from '../../src/core/releases/errors.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { postgresTarget, type PostgresTarget } from './postgres-target.ts';
+import { KyselyEventStore } from '../../src/store/kysely-event-store.ts';
 import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
 import { runScanStoreContract } from './scan-store-contract.ts';
 import { runStoreContract } from './store-contract.ts';
@@ -32,7 +33,7 @@ runScanStoreContract({
   name: 'PostgreSQL (server, or PGlite without one)',
   open: async (clock) => {
     const handle = await current().openEmptyHandle();
-    return { scans: new KyselyScanStore(handle.db, clock), close: () => handle.store.close() };
+    return { scans: new KyselyScanStore(handle.db, clock), events: new KyselyEventStore(handle.db), close: () => handle.store.close() };
   },
 });
 

@@ -5,11 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { EventStore } from '../../src/core/monitor/ports.ts';
+import { recordDetectionEvents } from '../../src/core/monitor/record-events.ts';
 import { makeVerdict, type ScanHeader, type ScanStore, type Verdict } from '../../src/core/scans/index.ts';
 
 export interface ScanStoreContractOptions {
   name: string;
-  open(clock: () => Date): Promise<{ scans: ScanStore; close(): Promise<void> }>;
+  open(clock: () => Date): Promise<{ scans: ScanStore; events: EventStore; close(): Promise<void> }>;
 }
 
 const A = 'a'.repeat(64);
@@ -26,10 +28,10 @@ function vt(engine: string, category: Verdict['category'], result: string | null
 export function runScanStoreContract(options: ScanStoreContractOptions): void {
   describe(`ScanStore contract: ${options.name}`, () => {
     let now = new Date('2026-12-05T10:00:00.000Z');
-    const withStore = async (fn: (scans: ScanStore) => Promise<void>): Promise<void> => {
+    const withStore = async (fn: (scans: ScanStore, events: EventStore) => Promise<void>): Promise<void> => {
       const handle = await options.open(() => now);
       try {
-        await fn(handle.scans);
+        await fn(handle.scans, handle.events);
       } finally {
         await handle.close();
       }
@@ -100,6 +102,36 @@ export function runScanStoreContract(options: ScanStoreContractOptions): void {
         assert.deepEqual((await scans.listScans({})).map((s) => s.id), ['x2', 'x3', 'x1']);
         assert.deepEqual((await scans.listScans({ release: { product: 'app', version: '1.0' } })).map((s) => s.id), ['x3', 'x1']);
         assert.deepEqual((await scans.listScans({ limit: 1 })).map((s) => s.id), ['x2']);
+      }));
+
+    it('detection changes: compared with the answers that stood before the scan, recorded once, listed oldest first', () =>
+      withStore(async (scans, events) => {
+        const round = async (id: string, at: string, verdicts: Verdict[]): Promise<string[]> => {
+          now = new Date(at);
+          await scans.beginScan(header(id, at));
+          await scans.addTargets(id, [{ ordinal: 0, path: 'app.exe', parentPath: null, sha256: A, size: 1 }]);
+          await scans.addVerdicts(id, A, verdicts, false);
+          now = new Date(Date.parse(at) + 60_000);
+          await scans.finishScan(id, now.toISOString());
+          const detail = await scans.getScan(id);
+          assert.ok(detail !== undefined);
+          return (await recordDetectionEvents(detail, scans, events)).map((e) => e.kind);
+        };
+        assert.deepEqual(await round('r1', '2026-12-01T00:00:00.000Z', [vt('Microsoft', 'undetected'), vt('BitDefender', 'undetected')]), [], 'the first answer has nothing to compare with');
+        assert.deepEqual(await round('r2', '2026-12-02T00:00:00.000Z', [vt('Microsoft', 'malicious', 'Trojan:Win32/Wacatac.B!ml'), vt('BitDefender', 'undetected')]), ['new-detections']);
+        assert.deepEqual(await round('r3', '2026-12-03T00:00:00.000Z', [vt('Microsoft', 'failure'), vt('BitDefender', 'undetected')]), [], 'a failure solves nothing');
+        assert.deepEqual(await round('r4', '2026-12-04T00:00:00.000Z', [vt('Microsoft', 'undetected'), vt('BitDefender', 'undetected')]), ['solved-detections']);
+        const r2 = await scans.getScan('r2');
+        assert.ok(r2 !== undefined);
+        assert.deepEqual(await recordDetectionEvents(r2, scans, events), [], 'recording a round again adds nothing');
+        const listed = await events.listEvents({});
+        assert.deepEqual(listed.map((e) => [e.scanId, e.previousScanId, e.kind, e.before, e.after]), [
+          ['r2', 'r1', 'new-detections', [], ['Microsoft']],
+          ['r4', 'r3', 'solved-detections', ['Microsoft'], []],
+        ]);
+        assert.deepEqual(listed[0]?.results, { Microsoft: 'Trojan:Win32/Wacatac.B!ml' });
+        assert.deepEqual((await events.listEvents({ since: '2026-12-03T00:00:00.000Z' })).map((e) => e.scanId), ['r4']);
+        assert.deepEqual((await events.listEvents({ kinds: ['new-detections'] })).map((e) => e.scanId), ['r2']);
       }));
   });
 }

@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { isReleaseError } from '../../src/core/releases/errors.ts';
 import { openSQLiteStore } from '../../src/store/sqlite.ts';
+import { KyselyEventStore } from '../../src/store/kysely-event-store.ts';
 import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
 import { runScanStoreContract } from './scan-store-contract.ts';
 import { runStoreContract } from './store-contract.ts';
@@ -24,7 +25,7 @@ runScanStoreContract({
   name: 'SQLite',
   open: async (clock) => {
     const handle = await openSQLiteStore(join(scratch, `scans-${n++}`, 'absolve.db'), { create: true });
-    return { scans: new KyselyScanStore(handle.db, clock), close: () => handle.store.close() };
+    return { scans: new KyselyScanStore(handle.db, clock), events: new KyselyEventStore(handle.db), close: () => handle.store.close() };
   },
 });
 
@@ -38,7 +39,7 @@ describe('SQLite store', () => {
     const raw = new Database(path, { readonly: true });
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }]);
+      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }, { name: '0003_events' }]);
       assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
     } finally {
       raw.close();

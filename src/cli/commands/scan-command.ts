@@ -18,6 +18,8 @@ import type { ContainerReader } from '../../core/ports.ts';
 import { ReleaseError } from '../../core/releases/errors.ts';
 import type { OpenedStore } from '../../core/releases/ports.ts';
 import type { ReleaseKey } from '../../core/releases/release.types.ts';
+import type { DetectionEvent } from '../../core/monitor/detection-events.ts';
+import { recordDetectionEvents } from '../../core/monitor/record-events.ts';
 import { runScan, type ScanRootProvider } from '../../core/scans/run-scan.ts';
 import type { ScanRoot } from '../../core/scans/scan-targets.ts';
 import { summarizeScan, type ScanReport } from '../../core/scans/scan-report.ts';
@@ -88,7 +90,7 @@ function newScanId(now: Date): string {
   return `scan-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-function render(report: ScanReport & { skipped?: Array<{ path: string; reason: string }> }, format: ScanFlags['format']): string {
+export function render(report: ScanReport & { skipped?: Array<{ path: string; reason: string }>; events?: DetectionEvent[] }, format: ScanFlags['format']): string {
   switch (format) {
     case 'json':
       return renderScanJSON(report);
@@ -99,7 +101,7 @@ function render(report: ScanReport & { skipped?: Array<{ path: string; reason: s
   }
 }
 
-async function releaseRoots(deps: ScanCommandDeps, opened: OpenedStore, key: ReleaseKey): Promise<ScanRootProvider[]> {
+export async function releaseRoots(deps: Pick<ScanCommandDeps, 'fileRoot'>, opened: OpenedStore, key: ReleaseKey): Promise<ScanRootProvider[]> {
   const detail = await opened.store.getRelease(key);
   if (detail === undefined) {
     if (!(await opened.store.hasProduct(key.product))) throw new ReleaseError('PRODUCT_NOT_FOUND', `no product '${key.product}' in ${opened.location}`);
@@ -167,7 +169,8 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
       process.removeListener('SIGINT', onSigint);
       progress.stop();
     }
-    const text = render(report, flags.format);
+    const events = await recordDetectionEvents(report, opened.scans, opened.events);
+    const text = render({ ...report, events }, flags.format);
     if (flags.output !== undefined) {
       try {
         await writeFile(flags.output, text);

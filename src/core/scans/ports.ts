@@ -24,6 +24,15 @@ export interface ScanStore {
    * Sets that hold no answer (only failure/timeout verdicts) are never returned.
    */
   freshVerdicts(sha256s: readonly string[], via: EngineVia, notBefore: string): Promise<Map<string, Verdict[]>>;
+  /**
+   * For each sha256, per engine of `via`, its newest answer (not failure/timeout/type-unsupported)
+   * recorded before the scan `scanId` started, in other scans (reused copies included: they are the
+   * answer that stood), with the newest of those scans' id: what this scan's answers are compared
+   * with to find detection changes. An engine that failed since keeps the state it last had.
+   */
+  previousVerdicts(sha256s: readonly string[], via: EngineVia, scanId: string): Promise<Map<string, { scanId: string; verdicts: Verdict[] }>>;
+  /** For each sha256, per (via, engine), the newest answer ever recorded: what stands now (the release gate reads it). */
+  currentVerdicts(sha256s: readonly string[]): Promise<Map<string, Verdict[]>>;
   /** Newest first; one release's scans, or all. */
   listScans(options: { release?: ReleaseKey; limit?: number }): Promise<ScanHeader[]>;
   getScan(scanId: string): Promise<ScanDetail | undefined>;

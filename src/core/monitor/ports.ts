@@ -1,0 +1,20 @@
+/**
+ * The detection-change events port: events are rows with a stable id (scan + file + adapter), so
+ * recording a round twice adds nothing and every reader (CLI, alerts, dashboard) sees one history.
+ */
+import type { DetectionEvent, DetectionEventKind } from './detection-events.ts';
+
+export interface EventQuery {
+  /** Events at or after this ISO time. */
+  since?: string;
+  sha256?: string;
+  kinds?: readonly DetectionEventKind[];
+  limit?: number;
+}
+
+export interface EventStore {
+  /** Adds events; an event whose id is stored already is left alone. Returns the ids that were new. */
+  recordEvents(events: readonly DetectionEvent[]): Promise<string[]>;
+  /** Oldest first. */
+  listEvents(query: EventQuery): Promise<DetectionEvent[]>;
+}

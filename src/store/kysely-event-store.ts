@@ -1,0 +1,63 @@
+/** Detection-change events over Kysely (SQLite, PostgreSQL, PGlite): the EventStore port. */
+import type { Kysely, Selectable } from 'kysely';
+import type { DetectionEvent, DetectionEventKind } from '../core/monitor/detection-events.ts';
+import type { EventQuery, EventStore } from '../core/monitor/ports.ts';
+import type { EngineVia } from '../core/scans/scan.types.ts';
+import type { DetectionEventTable, StoreDatabase } from './schema.ts';
+
+function eventOf(row: Selectable<DetectionEventTable>): DetectionEvent {
+  return {
+    id: row.id,
+    at: row.at,
+    scanId: row.scan_id,
+    previousScanId: row.previous_scan_id,
+    sha256: row.sha256,
+    via: row.via as EngineVia,
+    kind: row.kind as DetectionEventKind,
+    before: JSON.parse(row.before_json) as string[],
+    after: JSON.parse(row.after_json) as string[],
+    results: JSON.parse(row.results_json) as Record<string, string>,
+  };
+}
+
+export class KyselyEventStore implements EventStore {
+  constructor(private readonly db: Kysely<StoreDatabase>) {}
+
+  async recordEvents(events: readonly DetectionEvent[]): Promise<string[]> {
+    if (events.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      const fresh: string[] = [];
+      for (const e of events) {
+        const inserted = await trx
+          .insertInto('detection_event')
+          .values({
+            id: e.id,
+            at: e.at,
+            scan_id: e.scanId,
+            previous_scan_id: e.previousScanId,
+            sha256: e.sha256,
+            via: e.via,
+            kind: e.kind,
+            before_json: JSON.stringify(e.before),
+            after_json: JSON.stringify(e.after),
+            results_json: JSON.stringify(e.results),
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted !== undefined) fresh.push(inserted.id);
+      }
+      return fresh;
+    });
+  }
+
+  async listEvents(query: EventQuery): Promise<DetectionEvent[]> {
+    let q = this.db.selectFrom('detection_event').selectAll();
+    if (query.since !== undefined) q = q.where('at', '>=', query.since);
+    if (query.sha256 !== undefined) q = q.where('sha256', '=', query.sha256);
+    if (query.kinds !== undefined && query.kinds.length > 0) q = q.where('kind', 'in', [...query.kinds]);
+    q = q.orderBy('at').orderBy('id');
+    if (query.limit !== undefined) q = q.limit(query.limit);
+    return (await q.execute()).map(eventOf);
+  }
+}
