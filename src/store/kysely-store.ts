@@ -11,12 +11,16 @@ import { ReleaseError } from '../core/releases/errors.ts';
 import type {
   ArtifactRecord,
   CertificateDataRecord,
+  EventRecord,
   FindingRecord,
   ImportCounts,
   ProductRecord,
   ReleaseArtifactRecord,
   ReleaseRecord,
+  ScanRecord,
+  ScanTargetDataRecord,
   StoreDataRecord,
+  VerdictRecord,
 } from '../core/releases/export-records.ts';
 import type { ReleaseStore } from '../core/releases/ports.ts';
 import {
@@ -545,10 +549,70 @@ export class KyselyReleaseStore implements ReleaseStore {
       const findings = await this.releaseFindings(db, id);
       for (const [seq, f] of findings.entries()) yield { type: 'finding', product: header.product, version: header.version, seq, ...f } satisfies FindingRecord;
     }
+
+    // Scans in start order, each with its targets and verdicts; then the detection-change events.
+    const scans = (await db.selectFrom('scan').selectAll().execute()).sort((a, b) => compareText(a.started_at, b.started_at) || compareText(a.id, b.id));
+    for (const scan of scans) {
+      yield {
+        type: 'scan',
+        id: scan.id,
+        startedAt: scan.started_at,
+        finishedAt: scan.finished_at,
+        trigger: scan.trigger as ScanRecord['trigger'],
+        engines: JSON.parse(scan.engines_json) as string[],
+        release: scan.product === null || scan.version === null ? null : { product: scan.product, version: scan.version },
+        inputs: JSON.parse(scan.inputs_json) as string[],
+      } satisfies ScanRecord;
+      const targets = await db.selectFrom('scan_target').selectAll().where('scan_id', '=', scan.id).orderBy('ordinal').execute();
+      for (const t of targets) yield { type: 'scan_target', scanId: scan.id, ordinal: t.ordinal, path: t.path, parentPath: t.parent_path, sha256: t.sha256, size: num(t.size) } satisfies ScanTargetDataRecord;
+      const verdicts = (await db.selectFrom('verdict').selectAll().where('scan_id', '=', scan.id).execute()).sort(
+        (a, b) => compareText(a.sha256, b.sha256) || compareText(a.via, b.via) || compareText(a.engine, b.engine),
+      );
+      for (const v of verdicts) {
+        yield {
+          type: 'verdict',
+          scanId: scan.id,
+          sha256: v.sha256,
+          engine: v.engine,
+          via: v.via as VerdictRecord['via'],
+          category: v.category as VerdictRecord['category'],
+          result: v.result,
+          engineVersion: v.engine_version,
+          definitionsDate: v.definitions_date,
+          scannedAt: v.scanned_at,
+          detail: v.detail,
+          reused: v.reused === 1,
+          recordedAt: v.recorded_at,
+        } satisfies VerdictRecord;
+      }
+    }
+    const events = (await db.selectFrom('detection_event').selectAll().execute()).sort((a, b) => compareText(a.at, b.at) || compareText(a.id, b.id));
+    for (const e of events) {
+      yield {
+        type: 'event',
+        id: e.id,
+        at: e.at,
+        scanId: e.scan_id,
+        previousScanId: e.previous_scan_id,
+        sha256: e.sha256,
+        via: e.via as EventRecord['via'],
+        kind: e.kind as EventRecord['kind'],
+        before: JSON.parse(e.before_json) as string[],
+        after: JSON.parse(e.after_json) as string[],
+        results: JSON.parse(e.results_json) as Record<string, string>,
+      } satisfies EventRecord;
+    }
   }
 
   async importRecords(records: AsyncIterable<StoreDataRecord>): Promise<ImportCounts> {
-    const counts: ImportCounts = { products: 0, certificates: 0, artifacts: 0, releases: 0, releasesSkipped: 0, findings: 0 };
+    const counts: ImportCounts = { products: 0, certificates: 0, artifacts: 0, releases: 0, releasesSkipped: 0, findings: 0, scans: 0, scansSkipped: 0, verdicts: 0, events: 0 };
+    /** Scan ids met in this import: true when the scan is new here (its targets and verdicts are inserted), false when already stored. */
+    const scansSeen = new Map<string, boolean>();
+    const scanOf = (id: string, what: string): boolean => {
+      const isNew = scansSeen.get(id);
+      if (isNew === undefined) throw new ReleaseError('IMPORT_INVALID', `${what} of scan ${id} comes before its scan record`);
+      return isNew;
+    };
     return this.db.transaction().execute(async (trx) => {
       /** product+version → the release id being filled, or null for a release already stored (its records are skipped). */
       const releases = new Map<string, { id: number | null; expectedFiles: number; files: number; label: string }>();
@@ -655,6 +719,77 @@ export class KyselyReleaseStore implements ReleaseStore {
             if (release.id === null) break;
             await this.insertReleaseFindings(trx, release.id, [record]);
             counts.findings++;
+            break;
+          }
+          case 'scan': {
+            if (scansSeen.has(record.id)) throw new ReleaseError('IMPORT_INVALID', `scan ${record.id} appears twice`);
+            const stored = await trx.selectFrom('scan').select('id').where('id', '=', record.id).executeTakeFirst();
+            scansSeen.set(record.id, stored === undefined);
+            if (stored !== undefined) {
+              counts.scansSkipped++;
+              break;
+            }
+            await trx
+              .insertInto('scan')
+              .values({
+                id: record.id,
+                started_at: record.startedAt,
+                finished_at: record.finishedAt,
+                trigger: record.trigger,
+                engines_json: JSON.stringify(record.engines),
+                product: record.release?.product ?? null,
+                version: record.release?.version ?? null,
+                inputs_json: JSON.stringify(record.inputs),
+              })
+              .execute();
+            counts.scans++;
+            break;
+          }
+          case 'scan_target': {
+            if (!scanOf(record.scanId, `file '${record.path}'`)) break;
+            await trx.insertInto('scan_target').values({ scan_id: record.scanId, ordinal: record.ordinal, path: record.path, parent_path: record.parentPath, sha256: record.sha256, size: record.size }).execute();
+            break;
+          }
+          case 'verdict': {
+            if (!scanOf(record.scanId, `a verdict`)) break;
+            await trx
+              .insertInto('verdict')
+              .values({
+                scan_id: record.scanId,
+                sha256: record.sha256,
+                via: record.via,
+                engine: record.engine,
+                category: record.category,
+                result: record.result,
+                engine_version: record.engineVersion,
+                definitions_date: record.definitionsDate,
+                scanned_at: record.scannedAt,
+                detail: record.detail,
+                reused: record.reused ? 1 : 0,
+                recorded_at: record.recordedAt,
+              })
+              .execute();
+            counts.verdicts++;
+            break;
+          }
+          case 'event': {
+            const r = await trx
+              .insertInto('detection_event')
+              .values({
+                id: record.id,
+                at: record.at,
+                scan_id: record.scanId,
+                previous_scan_id: record.previousScanId,
+                sha256: record.sha256,
+                via: record.via,
+                kind: record.kind,
+                before_json: JSON.stringify(record.before),
+                after_json: JSON.stringify(record.after),
+                results_json: JSON.stringify(record.results),
+              })
+              .onConflict((oc) => oc.column('id').doNothing())
+              .executeTakeFirst();
+            counts.events += num(r.numInsertedOrUpdatedRows);
             break;
           }
         }

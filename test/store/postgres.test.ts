@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isReleaseError } from '../../src/core/releases/errors.ts';
-import { openPostgresStore } from '../../src/store/postgres.ts';
+import { openPGliteStore, openPostgresStore } from '../../src/store/postgres.ts';
 import { postgresTarget, type PostgresTarget } from './postgres-target.ts';
 import { KyselyEventStore } from '../../src/store/kysely-event-store.ts';
 import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
@@ -33,7 +33,12 @@ runScanStoreContract({
   name: 'PostgreSQL (server, or PGlite without one)',
   open: async (clock) => {
     const handle = await current().openEmptyHandle();
-    return { scans: new KyselyScanStore(handle.db, clock), events: new KyselyEventStore(handle.db), close: () => handle.store.close() };
+    return { scans: new KyselyScanStore(handle.db, clock), events: new KyselyEventStore(handle.db), store: handle.store, close: () => handle.store.close() };
+  },
+  openOther: async () => {
+    const url = await current().freshURL();
+    const store = url.startsWith('pglite:') ? (await openPGliteStore({ dataDir: url.slice('pglite:'.length), create: true })).store : (await openPostgresStore(url)).store;
+    return { store, close: () => store.close() };
   },
 });
 

@@ -6,12 +6,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventStore } from '../../src/core/monitor/ports.ts';
+import { exportStore, importStore } from '../../src/core/releases/export-records.ts';
+import type { ReleaseStore } from '../../src/core/releases/ports.ts';
 import { recordDetectionEvents } from '../../src/core/monitor/record-events.ts';
 import { makeVerdict, type ScanHeader, type ScanStore, type Verdict } from '../../src/core/scans/index.ts';
 
 export interface ScanStoreContractOptions {
   name: string;
-  open(clock: () => Date): Promise<{ scans: ScanStore; events: EventStore; close(): Promise<void> }>;
+  open(clock: () => Date): Promise<{ scans: ScanStore; events: EventStore; store: ReleaseStore; close(): Promise<void> }>;
+  /** Another empty store of the same kind, for import round trips. */
+  openOther(): Promise<{ store: ReleaseStore; close(): Promise<void> }>;
 }
 
 const A = 'a'.repeat(64);
@@ -28,10 +32,10 @@ function vt(engine: string, category: Verdict['category'], result: string | null
 export function runScanStoreContract(options: ScanStoreContractOptions): void {
   describe(`ScanStore contract: ${options.name}`, () => {
     let now = new Date('2026-12-05T10:00:00.000Z');
-    const withStore = async (fn: (scans: ScanStore, events: EventStore) => Promise<void>): Promise<void> => {
+    const withStore = async (fn: (scans: ScanStore, events: EventStore, store: ReleaseStore) => Promise<void>): Promise<void> => {
       const handle = await options.open(() => now);
       try {
-        await fn(handle.scans, handle.events);
+        await fn(handle.scans, handle.events, handle.store);
       } finally {
         await handle.close();
       }
@@ -132,6 +136,40 @@ export function runScanStoreContract(options: ScanStoreContractOptions): void {
         assert.deepEqual(listed[0]?.results, { Microsoft: 'Trojan:Win32/Wacatac.B!ml' });
         assert.deepEqual((await events.listEvents({ since: '2026-12-03T00:00:00.000Z' })).map((e) => e.scanId), ['r4']);
         assert.deepEqual((await events.listEvents({ kinds: ['new-detections'] })).map((e) => e.scanId), ['r2']);
+      }));
+
+    it('export → import → export: scans, verdicts and events survive byte for byte; a second import skips them', () =>
+      withStore(async (scans, events, store) => {
+        now = new Date('2026-12-01T00:00:00.000Z');
+        await scans.beginScan(header('e1', '2026-12-01T00:00:00.000Z', { product: 'app', version: '1.0' }));
+        await scans.addTargets('e1', [{ ordinal: 0, path: 'app.exe', parentPath: null, sha256: A, size: 3 }]);
+        await scans.addVerdicts('e1', A, [vt('Microsoft', 'undetected')], false);
+        await scans.finishScan('e1', '2026-12-01T00:01:00.000Z');
+        now = new Date('2026-12-02T00:00:00.000Z');
+        await scans.beginScan(header('e2', '2026-12-02T00:00:00.000Z'));
+        await scans.addTargets('e2', [{ ordinal: 0, path: 'app.exe', parentPath: null, sha256: A, size: 3 }]);
+        await scans.addVerdicts('e2', A, [vt('Microsoft', 'malicious', 'Trojan:Win32/Wacatac.B!ml')], false);
+        const e2 = await scans.getScan('e2');
+        assert.ok(e2 !== undefined);
+        assert.equal((await recordDetectionEvents(e2, scans, events)).length, 1);
+        const lines: string[] = [];
+        const counts = await exportStore(store, (l) => void lines.push(l));
+        assert.deepEqual([counts.scans, counts.verdicts, counts.events], [2, 2, 1]);
+        const other = await options.openOther();
+        try {
+          async function* feed(): AsyncGenerator<string> {
+            for (const l of lines) yield await Promise.resolve(l.replace(/\n$/, ''));
+          }
+          const imported = await importStore(other.store, feed());
+          assert.deepEqual([imported.scans, imported.verdicts, imported.events, imported.scansSkipped], [2, 2, 1, 0]);
+          const again: string[] = [];
+          await exportStore(other.store, (l) => void again.push(l));
+          assert.deepEqual(again, lines);
+          const twice = await importStore(other.store, feed());
+          assert.deepEqual([twice.scans, twice.scansSkipped, twice.verdicts, twice.events], [0, 2, 0, 0]);
+        } finally {
+          await other.close();
+        }
       }));
   });
 }

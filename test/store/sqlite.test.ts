@@ -25,7 +25,11 @@ runScanStoreContract({
   name: 'SQLite',
   open: async (clock) => {
     const handle = await openSQLiteStore(join(scratch, `scans-${n++}`, 'absolve.db'), { create: true });
-    return { scans: new KyselyScanStore(handle.db, clock), events: new KyselyEventStore(handle.db), close: () => handle.store.close() };
+    return { scans: new KyselyScanStore(handle.db, clock), events: new KyselyEventStore(handle.db), store: handle.store, close: () => handle.store.close() };
+  },
+  openOther: async () => {
+    const handle = await openSQLiteStore(join(scratch, `scans-other-${n++}`, 'absolve.db'), { create: true });
+    return { store: handle.store, close: () => handle.store.close() };
   },
 });
 

@@ -117,7 +117,7 @@ export function registerDataCommands(program: Command, deps: DataCommandDeps): v
         return;
       }
       deps.stdout.write(
-        `Imported ${counts.releases} releases (${counts.releasesSkipped} already present), ${counts.products} products, ${counts.artifacts} files, ${counts.certificates} certificates, ${counts.findings} release findings.\n`,
+        `Imported ${counts.releases} releases (${counts.releasesSkipped} already present), ${counts.products} products, ${counts.artifacts} files, ${counts.certificates} certificates, ${counts.findings} release findings, ${counts.scans} scans (${counts.scansSkipped} already present) with ${counts.verdicts} verdicts, ${counts.events} events.\n`,
       );
     });
 }

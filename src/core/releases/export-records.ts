@@ -5,6 +5,8 @@
  *
  *   header · product* (by name) · certificate* (by SHA-256 thumbprint) · artifact* (by sha256)
  *   · per release in release order: release, release_artifact* (audit order), finding* (by seq)
+ *   · per scan by start time: scan, scan_target* (by ordinal), verdict* (by sha256, via, engine)
+ *   · event* (by time, id)
  *   · end (record count, so a cut-off file is refused)
  *
  * Blobs are referenced by sha256, never embedded. Denormalised columns (a release artifact's
@@ -12,6 +14,9 @@
  * stored reports exactly as `release add` does.
  */
 import type { ArtifactReport, AuditSummary } from '../audit.types.ts';
+import { DETECTION_EVENT_KINDS, type DetectionEvent } from '../monitor/detection-events.ts';
+import type { ScanHeader, ScanTargetRecord } from '../scans/scan-report.ts';
+import { VERDICT_CATEGORIES, type Verdict } from '../scans/scan.types.ts';
 import { ReleaseError } from './errors.ts';
 import type { ReleaseStore } from './ports.ts';
 import type { CertificateRecord, ReleaseFinding, ReleaseHeader } from './release.types.ts';
@@ -66,8 +71,41 @@ export interface FindingRecord extends ReleaseFinding {
   seq: number;
 }
 
+export interface ScanRecord extends ScanHeader {
+  type: 'scan';
+}
+
+export interface ScanTargetDataRecord extends ScanTargetRecord {
+  type: 'scan_target';
+  scanId: string;
+}
+
+export interface VerdictRecord extends Omit<Verdict, 'classification' | 'detail'> {
+  type: 'verdict';
+  scanId: string;
+  sha256: string;
+  detail: string | null;
+  /** Copied from an earlier scan's answer (not asked in this one). */
+  reused: boolean;
+  recordedAt: string;
+}
+
+export interface EventRecord extends DetectionEvent {
+  type: 'event';
+}
+
 /** The records that carry data (what the store reads and writes). */
-export type StoreDataRecord = ProductRecord | CertificateDataRecord | ArtifactRecord | ReleaseRecord | ReleaseArtifactRecord | FindingRecord;
+export type StoreDataRecord =
+  | ProductRecord
+  | CertificateDataRecord
+  | ArtifactRecord
+  | ReleaseRecord
+  | ReleaseArtifactRecord
+  | FindingRecord
+  | ScanRecord
+  | ScanTargetDataRecord
+  | VerdictRecord
+  | EventRecord;
 
 export interface HeaderRecord {
   type: 'header';
@@ -90,6 +128,11 @@ export interface ImportCounts {
   /** Releases already stored with the same content, left alone. */
   releasesSkipped: number;
   findings: number;
+  scans: number;
+  /** Scans already stored (same id), left alone with their targets and verdicts. */
+  scansSkipped: number;
+  verdicts: number;
+  events: number;
 }
 
 export interface ExportCounts {
@@ -100,11 +143,14 @@ export interface ExportCounts {
   releases: number;
   releaseArtifacts: number;
   findings: number;
+  scans: number;
+  verdicts: number;
+  events: number;
 }
 
 /** Writes the store as JSON lines through `writeLine` (each string ends with a newline). */
 export async function exportStore(store: ReleaseStore, writeLine: (line: string) => Promise<void> | void): Promise<ExportCounts> {
-  const counts: ExportCounts = { records: 0, products: 0, certificates: 0, artifacts: 0, releases: 0, releaseArtifacts: 0, findings: 0 };
+  const counts: ExportCounts = { records: 0, products: 0, certificates: 0, artifacts: 0, releases: 0, releaseArtifacts: 0, findings: 0, scans: 0, verdicts: 0, events: 0 };
   await writeLine(`${JSON.stringify({ type: 'header', schema: STORE_EXPORT_SCHEMA } satisfies HeaderRecord)}\n`);
   for await (const record of store.exportRecords()) {
     counts.records++;
@@ -115,6 +161,10 @@ export async function exportStore(store: ReleaseStore, writeLine: (line: string)
       case 'release': counts.releases++; break;
       case 'release_artifact': counts.releaseArtifacts++; break;
       case 'finding': counts.findings++; break;
+      case 'scan': counts.scans++; break;
+      case 'scan_target': break;
+      case 'verdict': counts.verdicts++; break;
+      case 'event': counts.events++; break;
     }
     await writeLine(`${JSON.stringify(record)}\n`);
   }
@@ -237,6 +287,36 @@ function parseRecord(line: string, n: number): ExportLineRecord {
         if (typeof c.subject !== 'string' || typeof c.thumbprintSha1 !== 'string' || typeof c.thumbprintSha256 !== 'string') throw invalid(n, "finding record: 'certificate' needs subject, thumbprintSha1 and thumbprintSha256");
       }
       return r as unknown as FindingRecord;
+    }
+    case 'scan': {
+      str('id'); str('startedAt'); strOrNull('finishedAt');
+      if (r.trigger !== 'cli' && r.trigger !== 'monitor' && r.trigger !== 'api') throw invalid(n, "scan record: 'trigger' must be cli, monitor or api");
+      if (!Array.isArray(r.engines) || !(r.engines as unknown[]).every((e) => typeof e === 'string')) throw invalid(n, "scan record: 'engines' must be an array of engine ids");
+      if (!Array.isArray(r.inputs) || !(r.inputs as unknown[]).every((e) => typeof e === 'string')) throw invalid(n, "scan record: 'inputs' must be an array of strings");
+      if (r.release !== null) {
+        const rel = obj('release');
+        if (typeof rel.product !== 'string' || typeof rel.version !== 'string') throw invalid(n, "scan record: 'release' needs product and version");
+      }
+      return r as unknown as ScanRecord;
+    }
+    case 'scan_target':
+      str('scanId'); int('ordinal'); str('path'); strOrNull('parentPath'); hex('sha256', 64); int('size');
+      return r as unknown as ScanTargetDataRecord;
+    case 'verdict': {
+      str('scanId'); hex('sha256', 64); str('engine'); str('scannedAt'); str('recordedAt');
+      for (const k of ['result', 'engineVersion', 'definitionsDate', 'detail']) strOrNull(k);
+      if (!['virustotal', 'metadefender', 'clamav', 'yara', 'command'].includes(r.via as string)) throw invalid(n, "verdict record: unknown 'via'");
+      if (!(VERDICT_CATEGORIES as readonly unknown[]).includes(r.category)) throw invalid(n, "verdict record: unknown 'category'");
+      if (typeof r.reused !== 'boolean') throw invalid(n, "verdict record: 'reused' must be true or false");
+      return r as unknown as VerdictRecord;
+    }
+    case 'event': {
+      str('id'); str('at'); str('scanId'); str('previousScanId'); hex('sha256', 64); str('via');
+      if (!(DETECTION_EVENT_KINDS as readonly unknown[]).includes(r.kind)) throw invalid(n, "event record: unknown 'kind'");
+      for (const k of ['before', 'after']) if (!Array.isArray(r[k]) || !(r[k] as unknown[]).every((e) => typeof e === 'string')) throw invalid(n, `event record: '${k}' must be an array of engine names`);
+      const results = obj('results');
+      if (!Object.values(results).every((v) => typeof v === 'string')) throw invalid(n, "event record: 'results' maps engines to detection names");
+      return r as unknown as EventRecord;
     }
     default:
       throw invalid(n, `unknown record type '${String(r.type)}'`);
