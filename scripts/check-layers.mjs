@@ -8,7 +8,7 @@ import { join, relative, resolve, dirname, sep } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const src = join(root, 'src');
-const rank = { binary: 0, formats: 1, authenticode: 2, core: 3, engines: 4, store: 4, queue: 4, server: 4, cli: 4, vendors: 4, files: 4, containers: 4, app: 5 };
+const rank = { binary: 0, formats: 1, authenticode: 2, core: 3, engines: 4, store: 4, queue: 4, server: 4, cli: 4, vendors: 4, files: 4, containers: 4, alerts: 4, app: 5 };
 // Pure layers take bytes and data; only hashing/crypto is allowed there (Authenticode digests).
 const allowedBuiltins = {
   binary: new Set(),

@@ -185,12 +185,34 @@ function migrationsFor(dialect: SQLDialect): Record<string, Migration> {
         await db.schema.createIndex('detection_event_sha256').on('detection_event').column('sha256').execute();
       },
     },
+    '0004_outbox': {
+      async up(db: Kysely<any>): Promise<void> {
+        // Alert deliveries (one per event and webhook target), claimed with a lease, marked when sent.
+        await db.schema
+          .createTable('alert_delivery')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('target_key', 'text', (c) => c.notNull())
+          .addColumn('target_label', 'text', (c) => c.notNull())
+          .addColumn('format', 'text', (c) => c.notNull())
+          .addColumn('payload_json', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('next_at', 'text', (c) => c.notNull())
+          .addColumn('claimed_until', 'text')
+          .addColumn('delivered_at', 'text')
+          .addColumn('failed_at', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('alert_delivery_due').on('alert_delivery').columns(['delivered_at', 'failed_at', 'next_at']).execute();
+      },
+    },
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The newest migration this build knows (exports name it). */
-export const LATEST_MIGRATION = '0003_events';
+export const LATEST_MIGRATION = '0004_outbox';
 
 class CodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SQLDialect) {}

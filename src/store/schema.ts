@@ -138,7 +138,24 @@ export interface DetectionEventTable {
   results_json: string;
 }
 
+export interface AlertDeliveryTable {
+  id: string;
+  event_id: string;
+  target_key: string;
+  target_label: string;
+  format: string;
+  payload_json: string;
+  attempts: number;
+  next_at: string;
+  claimed_until: string | null;
+  delivered_at: string | null;
+  failed_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
 export interface StoreDatabase {
+  alert_delivery: AlertDeliveryTable;
   detection_event: DetectionEventTable;
   scan: ScanTable;
   scan_target: ScanTargetTable;
@@ -154,4 +171,4 @@ export interface StoreDatabase {
 }
 
 /** Every table, children before parents (the order to empty them in). */
-export const STORE_TABLES = ['detection_event', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;
+export const STORE_TABLES = ['alert_delivery', 'detection_event', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;

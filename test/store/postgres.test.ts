@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { isReleaseError } from '../../src/core/releases/errors.ts';
 import { openPGliteStore, openPostgresStore } from '../../src/store/postgres.ts';
 import { postgresTarget, type PostgresTarget } from './postgres-target.ts';
+import { KyselyOutboxStore } from '../../src/store/kysely-outbox-store.ts';
+import { runOutboxContract } from './outbox-contract.ts';
 import { KyselyEventStore } from '../../src/store/kysely-event-store.ts';
 import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
 import { runScanStoreContract } from './scan-store-contract.ts';
@@ -40,6 +42,11 @@ runScanStoreContract({
     const store = url.startsWith('pglite:') ? (await openPGliteStore({ dataDir: url.slice('pglite:'.length), create: true })).store : (await openPostgresStore(url)).store;
     return { store, close: () => store.close() };
   },
+});
+
+runOutboxContract('PostgreSQL (server, or PGlite without one)', async () => {
+  const handle = await current().openEmptyHandle();
+  return { outbox: new KyselyOutboxStore(handle.db), close: () => handle.store.close() };
 });
 
 describe('PostgreSQL store', () => {

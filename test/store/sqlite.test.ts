@@ -7,6 +7,8 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { isReleaseError } from '../../src/core/releases/errors.ts';
 import { openSQLiteStore } from '../../src/store/sqlite.ts';
+import { KyselyOutboxStore } from '../../src/store/kysely-outbox-store.ts';
+import { runOutboxContract } from './outbox-contract.ts';
 import { KyselyEventStore } from '../../src/store/kysely-event-store.ts';
 import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
 import { runScanStoreContract } from './scan-store-contract.ts';
@@ -33,6 +35,11 @@ runScanStoreContract({
   },
 });
 
+runOutboxContract('SQLite', async () => {
+  const handle = await openSQLiteStore(join(scratch, `outbox-${n++}`, 'absolve.db'), { create: true });
+  return { outbox: new KyselyOutboxStore(handle.db), close: () => handle.store.close() };
+});
+
 describe('SQLite store', () => {
   it('creates the folder and the file, uses WAL and foreign keys, and migrates once', async () => {
     const path = join(scratch, 'nested', 'deeper', 'absolve.db');
@@ -43,7 +50,7 @@ describe('SQLite store', () => {
     const raw = new Database(path, { readonly: true });
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }, { name: '0003_events' }]);
+      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }, { name: '0003_events' }, { name: '0004_outbox' }]);
       assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
     } finally {
       raw.close();

@@ -1,0 +1,224 @@
+/**
+ * Alerts: chosen detection-change events sent to webhooks (generic JSON, Slack, Microsoft Teams)
+ * through an outbox in the store, never fire-and-forget. Each (event, target) is one delivery row
+ * with a stable id; a delivery is claimed with a lease, sent, then marked delivered, so a crash or
+ * a second worker never loses one, and the event id in every payload lets a receiver drop the rare
+ * repeat (a crash between the send and the mark).
+ */
+import { createHash } from 'node:crypto';
+import type { DetectionEvent, DetectionEventKind } from '../monitor/detection-events.ts';
+
+export const ALERT_SCHEMA = 'absolve.alert/v1';
+
+export type WebhookFormat = 'json' | 'slack' | 'teams';
+
+export interface WebhookTarget {
+  url: string;
+  format: WebhookFormat;
+  /** The event kinds to send; empty = every kind. */
+  events: DetectionEventKind[];
+}
+
+export interface AlertDelivery {
+  id: string;
+  eventId: string;
+  /**
+   * Which configured target: a hash of its format and URL. Webhook URLs are secrets (a Slack or
+   * Teams URL is its own credential), so the store keeps this key and a redacted label, and the URL
+   * is looked up in the configuration when the delivery is sent.
+   */
+  targetKey: string;
+  /** `https://hooks.slack.com/…`: scheme and host only, for lists and messages. */
+  targetLabel: string;
+  format: WebhookFormat;
+  /** The JSON body to POST. */
+  payload: unknown;
+  attempts: number;
+  nextAt: string;
+  deliveredAt: string | null;
+  /** Set when the delivery was given up (a permanent error, or too many attempts). */
+  failedAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export interface OutboxStore {
+  /** Adds deliveries; one whose id is stored already is left alone. Returns how many were new. */
+  enqueue(deliveries: readonly AlertDelivery[]): Promise<number>;
+  /**
+   * Claims up to `limit` deliveries due at `now` (not delivered, not given up, not claimed by a
+   * live lease) for `leaseMs`: another claimer skips them until the lease ends.
+   */
+  claimDue(now: string, leaseMs: number, limit: number): Promise<AlertDelivery[]>;
+  markDelivered(id: string, at: string): Promise<void>;
+  /** Records a failed attempt: retried at `nextAt`, or given up when `nextAt` is null. */
+  markFailed(id: string, error: string, at: string, nextAt: string | null): Promise<void>;
+  listDeliveries(options: { pendingOnly?: boolean }): Promise<AlertDelivery[]>;
+}
+
+export interface WebhookResponse {
+  ok: boolean;
+  status: number | null;
+  /** False for answers that will not change on a retry (4xx other than 408/429). */
+  retryable: boolean;
+  /** From Retry-After, when the receiver asked to wait. */
+  retryAfterMs?: number;
+  error?: string;
+}
+
+/** One small verb: POST a JSON body. The adapter (src/alerts) never throws for a receiver's problem. */
+export interface WebhookSender {
+  post(url: string, body: unknown, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<WebhookResponse>;
+}
+
+/** What a receiver is told about the file besides its hash: where it sits in which releases. */
+export interface EventContext {
+  paths: string[];
+  releases: string[];
+}
+
+function engines(list: readonly string[]): string {
+  return list.length === 0 ? 'none' : list.join(', ');
+}
+
+export function describeEvent(event: DetectionEvent, context: EventContext): string {
+  const file = context.paths[0] ?? event.sha256;
+  const where = context.releases.length === 0 ? '' : ` in ${context.releases.join(', ')}`;
+  const names = Object.entries(event.results).map(([engine, name]) => `${engine}: ${name}`);
+  return `${event.kind} for ${file}${where} (${event.via}): ${engines(event.before)} → ${engines(event.after)}${names.length === 0 ? '' : `; ${names.join('; ')}`}`;
+}
+
+/** The POST body for one event in one format (Slack incoming webhooks: `text`; Teams workflows: an Adaptive Card message). */
+export function alertPayload(event: DetectionEvent, context: EventContext, format: WebhookFormat): unknown {
+  const text = describeEvent(event, context);
+  switch (format) {
+    case 'json':
+      return { schema: ALERT_SCHEMA, id: event.id, kind: event.kind, at: event.at, sha256: event.sha256, via: event.via, before: event.before, after: event.after, results: event.results, paths: context.paths, releases: context.releases, text };
+    case 'slack':
+      // https://api.slack.com/messaging/webhooks: a JSON body with `text` (mrkdwn).
+      return { text: `*Absolve*: ${text}` };
+    case 'teams':
+      // https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using:
+      // a message whose attachment is an Adaptive Card (the format Teams workflow webhooks accept).
+      return {
+        type: 'message',
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.card.adaptive',
+            contentUrl: null,
+            content: {
+              $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+              type: 'AdaptiveCard',
+              version: '1.4',
+              body: [
+                { type: 'TextBlock', weight: 'Bolder', text: `Absolve: ${event.kind}` },
+                { type: 'TextBlock', wrap: true, text },
+              ],
+            },
+          },
+        ],
+      };
+  }
+}
+
+/** The stable key of a target (a hash, so the URL itself is never stored). */
+export function targetKey(target: Pick<WebhookTarget, 'url' | 'format'>): string {
+  return createHash('sha256').update(`${target.format}\u0000${target.url}`).digest('hex').slice(0, 32);
+}
+
+/** Scheme and host of a URL: what may be shown of a webhook address. */
+export function redactedURL(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}/…`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/** The deliveries for new events: one per (event, target) whose kinds include the event's. */
+export function plannedDeliveries(events: readonly DetectionEvent[], targets: readonly WebhookTarget[], contextOf: (e: DetectionEvent) => EventContext, now: string): AlertDelivery[] {
+  const out: AlertDelivery[] = [];
+  for (const event of events) {
+    for (const target of targets) {
+      if (target.events.length > 0 && !target.events.includes(event.kind)) continue;
+      const key = targetKey(target);
+      out.push({
+        id: `${event.id}>${key}`,
+        eventId: event.id,
+        targetKey: key,
+        targetLabel: redactedURL(target.url),
+        format: target.format,
+        payload: alertPayload(event, contextOf(event), target.format),
+        attempts: 0,
+        nextAt: now,
+        deliveredAt: null,
+        failedAt: null,
+        lastError: null,
+        createdAt: now,
+      });
+    }
+  }
+  return out;
+}
+
+export interface DeliveryPolicy {
+  /** Attempts before a delivery is given up. */
+  maxAttempts: number;
+  /** Wait before retry n (1-based): base × 2^(n-1), capped. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How long a claim keeps other deliverers away (longer than one POST's timeout). */
+  leaseMs: number;
+  batch: number;
+}
+
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxAttempts: 8, baseDelayMs: 30_000, maxDelayMs: 6 * 3_600_000, leaseMs: 120_000, batch: 50 };
+
+export interface DeliveryOutcome {
+  delivered: string[];
+  retrying: string[];
+  givenUp: string[];
+}
+
+/** Sends what is due now, once; what fails waits in the outbox for its next attempt. */
+export async function deliverDueAlerts(
+  outbox: OutboxStore,
+  sender: WebhookSender,
+  targets: readonly WebhookTarget[],
+  now: () => Date,
+  policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
+  signal?: AbortSignal,
+): Promise<DeliveryOutcome> {
+  const outcome: DeliveryOutcome = { delivered: [], retrying: [], givenUp: [] };
+  const urls = new Map(targets.map((t) => [targetKey(t), t.url]));
+  const claimed = await outbox.claimDue(now().toISOString(), policy.leaseMs, policy.batch);
+  for (const delivery of claimed) {
+    signal?.throwIfAborted();
+    const url = urls.get(delivery.targetKey);
+    if (url === undefined) {
+      await outbox.markFailed(delivery.id, `the target ${delivery.targetLabel} is no longer configured`, now().toISOString(), null);
+      outcome.givenUp.push(delivery.id);
+      continue;
+    }
+    const response = await sender.post(url, delivery.payload, { idempotencyKey: delivery.eventId, ...(signal === undefined ? {} : { signal }) });
+    const at = now();
+    if (response.ok) {
+      await outbox.markDelivered(delivery.id, at.toISOString());
+      outcome.delivered.push(delivery.id);
+      continue;
+    }
+    const attempts = delivery.attempts + 1;
+    const error = response.error ?? `HTTP ${response.status ?? '?'}`;
+    if (!response.retryable || attempts >= policy.maxAttempts) {
+      await outbox.markFailed(delivery.id, error, at.toISOString(), null);
+      outcome.givenUp.push(delivery.id);
+      continue;
+    }
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1));
+    const wait = Math.max(backoff, response.retryAfterMs ?? 0);
+    await outbox.markFailed(delivery.id, error, at.toISOString(), new Date(at.getTime() + wait).toISOString());
+    outcome.retrying.push(delivery.id);
+  }
+  return outcome;
+}
