@@ -15,10 +15,20 @@ import { throwIfAborted } from './abort.ts';
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** Runs `use` with a path holding exactly the sample's bytes (absolute, so it can never look like an option). */
-export async function withSampleFile<T>(sample: ScanSample, signal: AbortSignal | undefined, use: (path: string) => Promise<T>): Promise<T> {
+/**
+ * Runs `use` with a path holding exactly the sample's bytes (absolute, so it can never look like
+ * an option). `alwaysCopy` scans a private copy even when the sample has a file of its own: for
+ * scanners that might remediate (delete, quarantine, disinfect) what they flag, so a release
+ * file can never be touched.
+ */
+export async function withSampleFile<T>(
+  sample: ScanSample,
+  signal: AbortSignal | undefined,
+  use: (path: string) => Promise<T>,
+  options: { alwaysCopy?: boolean } = {},
+): Promise<T> {
   throwIfAborted(signal);
-  if (sample.filePath !== undefined && !CONTROL.test(sample.filePath)) return use(resolve(sample.filePath));
+  if (options.alwaysCopy !== true && sample.filePath !== undefined && !CONTROL.test(sample.filePath)) return use(resolve(sample.filePath));
   const dir = await mkdtemp(join(tmpdir(), 'absolve-scan-'));
   try {
     const path = join(dir, randomBytes(12).toString('hex'));
