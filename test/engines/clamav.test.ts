@@ -218,6 +218,54 @@ describe('ClamAV over clamscan', { skip: skipClamscan }, () => {
   });
 });
 
+describe('clamd streaming with backpressure', () => {
+  let dir: string;
+  let silent: Awaited<ReturnType<typeof silentServer>>;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'absolve-clamd-stream-'));
+    silent = await silentServer(join(dir, 'silent.sock'));
+  });
+  after(async () => {
+    await silent.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A 4 GiB sample made lazily, 1 MiB per chunk, counting how many chunks were asked for. */
+  function countingSample(): { sample: ScanSample; pulled: () => number } {
+    let pulled = 0;
+    const chunk = Buffer.alloc(1024 * 1024, 0x43);
+    return {
+      pulled: () => pulled,
+      sample: {
+        sha256: '0'.repeat(64),
+        size: 4096 * chunk.length,
+        displayName: 'huge.bin',
+        async *stream() {
+          for (let i = 0; i < 4096; i++) {
+            pulled++;
+            yield chunk;
+          }
+        },
+      },
+    };
+  }
+
+  test('a clamd that stops reading: the sample is read only as fast as the socket drains (bounded memory), then timeout', async () => {
+    const { sample, pulled } = countingSample();
+    const [verdict] = await createClamdEngine({ address: join(dir, 'silent.sock'), timeoutMs: 500 }).scan(sample, {});
+    assert.equal(verdict?.category, 'timeout');
+    // 4 096 chunks were available; only what fits in the socket buffers was read.
+    assert.ok(pulled() <= 8, `pulled ${pulled()} MiB`);
+  });
+
+  test('an abort mid-stream rejects with AbortError', async () => {
+    const controller = new AbortController();
+    const scanning = createClamdEngine({ address: join(dir, 'silent.sock') }).scan(countingSample().sample, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(scanning, (error: Error) => error.name === 'AbortError');
+  });
+});
+
 describe('ClamAV replies and addresses', () => {
   test('clamd replies map to clean, found (without ExtendedDetectionInfo hashes) and errors', () => {
     assert.deepEqual(parseClamdScanReply('stream: OK\0'), { kind: 'clean' });

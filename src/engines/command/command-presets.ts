@@ -41,7 +41,7 @@ export const COMMAND_PRESETS: Readonly<Record<CommandPresetName, CommandEngineOp
     args: ['{file}'],
     exitCodes: { clean: [0], detected: [1, 50] },
     detectionPattern: /^name="[^"]{0,1000}", threat="(?<name>(?!is OK")[^"]{1,200})"/,
-    source: 'https://help.eset.com/ees/latest/en-US/idh_config_ecls.html (ESET Command-line scanner: options and exit codes)',
+    source: 'ESET online help (help.eset.com), "Command-line scanner" page of ESET Endpoint/Server Security for Windows: exit codes',
   },
   /**
    * Sophos Anti-Virus for Linux/UNIX `savscan` (man savscan, "Return codes"): 0 no errors and no
