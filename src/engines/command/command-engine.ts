@@ -23,7 +23,7 @@ import { throwIfAborted } from '../local/abort.ts';
 import { MAX_DETECTION_NAME_CHARS, oneLine } from '../local/one-line.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES, notStartedDetail, runProcess } from '../local/run-process.ts';
 import { withSampleFile } from '../local/sample-file.ts';
-import { COMMAND_PRESETS, type CommandPresetName } from './command-presets.ts';
+import { COMMAND_PRESETS, isCommandPreset, type CommandPresetName } from './command-presets.ts';
 
 /** Default time for one scan by a command: 5 minutes (some scanners load their definitions on every run). */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 300_000;
@@ -136,11 +136,10 @@ function outputLines(stdout: string, stderr: string): string[] {
 export function createCommandEngine(config: CommandPresetName | CommandEngineOptions, overrides: CommandEngineOverrides = {}): ScanEngine {
   let base: CommandEngineOptions;
   if (typeof config === 'string') {
-    const preset = (COMMAND_PRESETS as Partial<Record<string, CommandEngineOptions>>)[config];
-    if (preset === undefined || !Object.hasOwn(COMMAND_PRESETS, config)) {
+    if (!isCommandPreset(config)) {
       throw new ScanError('ENGINE_CONFIG_INVALID', `no command scanner preset '${oneLine(config, 40)}' (known: ${Object.keys(COMMAND_PRESETS).join(', ')})`);
     }
-    base = preset;
+    base = COMMAND_PRESETS[config];
   } else base = config;
   const compiled = compile({ ...base, ...(overrides.command === undefined ? {} : { command: overrides.command }), ...(overrides.timeoutMs === undefined ? {} : { timeoutMs: overrides.timeoutMs }) });
   const { options, timeoutMs } = compiled;

@@ -91,3 +91,11 @@ export const COMMAND_PRESETS: Readonly<Record<CommandPresetName, CommandEngineOp
     source: 'clamscan(1), RETURN CODES',
   },
 };
+
+/** The preset names, for `--engines` parsing and help text. */
+export const COMMAND_PRESET_NAMES = Object.keys(COMMAND_PRESETS) as CommandPresetName[];
+
+/** True when `name` is a command-scanner preset (`defender`, `eset`, `sophos`, `kaspersky`, `clamscan`). */
+export function isCommandPreset(name: string): name is CommandPresetName {
+  return Object.hasOwn(COMMAND_PRESETS, name);
+}
