@@ -289,6 +289,12 @@ describe('ClamAV replies and addresses', () => {
     }
   });
 
+  test('a timeout that is not a positive number of milliseconds is a configuration error', () => {
+    const isConfig = (error: unknown) => error instanceof ScanError && error.code === 'ENGINE_CONFIG_INVALID';
+    assert.throws(() => createClamdEngine({ address: '/run/clamav/clamd.ctl', timeoutMs: 0 }), isConfig);
+    assert.throws(() => createClamscanEngine({ timeoutMs: Number.NaN }), isConfig);
+  });
+
   test('--clamav-db with --clamd is a configuration error', async () => {
     await assert.rejects(createClamavEngine({ clamd: '/run/clamav/clamd.ctl', databaseDir: '/tmp/db' }), (error: unknown) => error instanceof ScanError && error.code === 'ENGINE_CONFIG_INVALID');
   });

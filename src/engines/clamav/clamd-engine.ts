@@ -11,6 +11,7 @@ import { createConnection, type Socket } from 'node:net';
 import { makeVerdict, noAnswerVerdict, ScanError, type ScanEngine, type ScanOptions, type ScanSample, type Verdict } from '../../core/scans/index.ts';
 import { abortError, isAbortError, throwIfAborted } from '../local/abort.ts';
 import { oneLine } from '../local/one-line.ts';
+import { checkTimeout } from '../local/run-process.ts';
 import { MAX_CLAMD_REPLY_BYTES, parseClamavVersion, parseClamdScanReply, type ClamavVersion } from './clamav-replies.ts';
 
 /** Default time for one clamd scan (connect, stream, verdict): 2 minutes, clamd's own default scan time limit. */
@@ -162,6 +163,7 @@ export async function pingClamd(address: string, timeoutMs: number): Promise<boo
 export function createClamdEngine(options: ClamdEngineOptions): ScanEngine {
   const address = parseClamdAddress(options.address);
   const timeoutMs = options.timeoutMs ?? DEFAULT_CLAMD_TIMEOUT_MS;
+  checkTimeout(timeoutMs);
   const where = describeAddress(address);
 
   return {

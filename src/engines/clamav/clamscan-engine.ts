@@ -8,7 +8,7 @@
 import { makeVerdict, noAnswerVerdict, type ScanEngine, type ScanOptions, type ScanSample, type Verdict } from '../../core/scans/index.ts';
 import { throwIfAborted } from '../local/abort.ts';
 import { oneLine } from '../local/one-line.ts';
-import { notStartedDetail, runProcess } from '../local/run-process.ts';
+import { checkTimeout, notStartedDetail, runProcess } from '../local/run-process.ts';
 import { withSampleFile } from '../local/sample-file.ts';
 import { parseClamavVersion, parseClamscanLine, type ClamavVersion } from './clamav-replies.ts';
 
@@ -35,6 +35,7 @@ function errorLine(stderr: string, stdout: string): string {
 export function createClamscanEngine(options: ClamscanEngineOptions = {}): ScanEngine {
   const program = options.clamscanPath ?? 'clamscan';
   const timeoutMs = options.timeoutMs ?? DEFAULT_CLAMSCAN_TIMEOUT_MS;
+  checkTimeout(timeoutMs);
   const databaseArgs = options.databaseDir === undefined ? [] : ['-d', options.databaseDir];
   let version: Promise<ClamavVersion | null> | undefined;
 

@@ -104,7 +104,7 @@ function compile(options: CommandEngineOptions): CompiledCommand {
   if (codes.some((code) => !Number.isInteger(code))) invalid('exit codes must be integers');
   if (options.exitCodes.clean.some((code) => options.exitCodes.detected.includes(code))) invalid('an exit code cannot mean both clean and detected');
   const timeoutMs = options.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-  if (!(timeoutMs > 0)) invalid('the timeout must be positive');
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) invalid('the timeout must be a positive number of milliseconds');
   return {
     options,
     detection: compilePattern('detectionPattern', options.detectionPattern, 'name'),

@@ -6,6 +6,7 @@
  * and secrets (API keys, tokens, passwords) kept out of the scanner's environment.
  */
 import { spawn } from 'node:child_process';
+import { ScanError } from '../../core/scans/index.ts';
 import { abortError } from './abort.ts';
 
 /** Bytes of stdout and of stderr kept per run by default (a scanner's report on one file is far smaller). */
@@ -137,6 +138,8 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       finish({ kind: 'exited', exitCode, exitSignal, stdout: stdout.text(), stderr: stderr.text(), truncated: stdout.truncated || stderr.truncated });
     };
     child.on('exit', (exitCode, exitSignal) => {
+      // It finished on its own: the timeout no longer applies (an abort still does).
+      clearTimeout(timer);
       // A daemonised grandchild may keep the pipes open: do not wait for it forever.
       graceTimer = setTimeout(() => {
         killTree();
@@ -145,6 +148,11 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     });
     child.on('close', (exitCode: number | null, exitSignal: NodeJS.Signals | null) => settle(exitCode, exitSignal));
   });
+}
+
+/** Throws ENGINE_CONFIG_INVALID for a timeout that is not a positive number of milliseconds. */
+export function checkTimeout(timeoutMs: number): void {
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new ScanError('ENGINE_CONFIG_INVALID', `a scan timeout must be a positive number of milliseconds (got ${String(timeoutMs)})`);
 }
 
 /** One line saying why a program could not be started, for a failure verdict. */

@@ -16,7 +16,7 @@ import { basename, extname, resolve } from 'node:path';
 import { makeVerdict, noAnswerVerdict, ScanError, type ScanEngine, type ScanOptions, type ScanSample, type Verdict } from '../../core/scans/index.ts';
 import { throwIfAborted } from '../local/abort.ts';
 import { oneLine } from '../local/one-line.ts';
-import { notStartedDetail, runProcess } from '../local/run-process.ts';
+import { checkTimeout, notStartedDetail, runProcess } from '../local/run-process.ts';
 import { withSampleFile } from '../local/sample-file.ts';
 import { parseYaraOutput, worstCategory } from './yara-output.ts';
 
@@ -61,6 +61,7 @@ function firstError(stderr: string, stdout: string): string {
 export async function createYaraEngine(options: YaraEngineOptions): Promise<ScanEngine> {
   const program = options.yaraPath ?? 'yara';
   const timeoutMs = options.timeoutMs ?? DEFAULT_YARA_TIMEOUT_MS;
+  checkTimeout(timeoutMs);
   if (options.rules.length === 0) throw new ScanError('ENGINE_CONFIG_INVALID', 'the yara engine needs at least one rules file (--yara-rules <file>)');
   let newest = 0;
   for (const file of options.rules) {
