@@ -17,6 +17,7 @@ import { createClamscanEngine } from '../../src/engines/clamav/clamscan-engine.t
 import { fileSample } from '../../src/files/file-sample.ts';
 import {
   CLAMAV_TEST_HASH_SIGNATURE,
+  freePort,
   HASHED_BYTES,
   markedBytes,
   startTestClamd,
@@ -175,6 +176,14 @@ describe('ClamAV over clamscan', { skip: skipClamscan }, () => {
     assert.equal(inMemory?.result, `${CLAMAV_TEST_HASH_SIGNATURE}.UNOFFICIAL`);
   });
 
+  test('a file whose name holds a newline is scanned through a private copy (clamscan reports line by line)', async () => {
+    const engine = createClamscanEngine({ databaseDir: await writeClamavTestDatabase(join(dir, 'db3')) });
+    const path = join(dir, 'evil\nname.exe: OK');
+    await writeFile(path, markedBytes());
+    const [verdict] = await engine.scan(await fileSample(path, 'evil name.exe'), {});
+    assert.equal(verdict?.result, 'Absolve.Test.Marker.UNOFFICIAL');
+  });
+
   test('the temporary copy of a member is removed afterwards', async () => {
     const before = spawnSync('sh', ['-c', `ls -d ${tmpdir()}/absolve-scan-* 2>/dev/null | wc -l`], { encoding: 'utf8' }).stdout.trim();
     const engine = createClamscanEngine({ databaseDir: await writeClamavTestDatabase(join(dir, 'db2')) });
@@ -287,6 +296,13 @@ describe('ClamAV replies and addresses', () => {
     for (const bad of ['clamd', 'host:0', 'host:70000', 'host:', ':3310']) {
       assert.throws(() => createClamdEngine({ address: bad }), (error: unknown) => error instanceof ScanError && error.code === 'ENGINE_CONFIG_INVALID');
     }
+  });
+
+  test('nothing listening on a TCP port: failure naming the address, never clean', async () => {
+    const port = await freePort();
+    const [verdict] = await createClamdEngine({ address: `127.0.0.1:${port}` }).scan(flaggedSample(), {});
+    assert.equal(verdict?.category, 'failure');
+    assert.match(verdict?.detail ?? '', new RegExp(`127\\.0\\.0\\.1:${port} is not running or not listening \\(ECONNREFUSED\\)`));
   });
 
   test('a timeout that is not a positive number of milliseconds is a configuration error', () => {
