@@ -36,7 +36,11 @@ export async function withSampleFile<T>(
     try {
       for await (const chunk of sample.stream()) {
         throwIfAborted(signal);
-        await handle.write(chunk);
+        // write(2) may write less than asked: loop until the whole chunk is on disk.
+        for (let offset = 0; offset < chunk.length; ) {
+          const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+          offset += bytesWritten;
+        }
       }
     } finally {
       await handle.close();
