@@ -151,11 +151,14 @@ describe('ClamAV over a real clamd', { skip: skipClamd }, () => {
     const viaDefault = await createClamavEngine({ defaultSockets: [join(dir, 'missing.sock'), clamd.socket] });
     const [hit] = await viaDefault.scan(flaggedSample(), {});
     assert.match(hit?.result ?? '', FLAGGED_NAME);
-    // No clamd anywhere and no database directory: clamscan on the installed databases (none here → failure, never clean).
-    const fallback = await createClamavEngine({ defaultSockets: [join(dir, 'missing.sock')], clamscanPath: join(dir, 'no-such-clamscan') });
-    const [failed] = await fallback.scan(flaggedSample(), {});
-    assert.equal(failed?.category, 'failure');
-    assert.match(failed?.detail ?? '', /not found/);
+    // No clamd anywhere: clamscan; here with the test database.
+    const fallback = await createClamavEngine({ defaultSockets: [join(dir, 'missing.sock')], databaseDir: await writeClamavTestDatabase(join(dir, 'fallback-db')) });
+    assert.match((await fallback.scan(flaggedSample(), {}))[0]?.result ?? '', FLAGGED_NAME);
+    // Neither a clamd nor clamscan: a configuration error before anything is scanned.
+    await assert.rejects(
+      createClamavEngine({ defaultSockets: [join(dir, 'missing.sock')], clamscanPath: join(dir, 'no-such-clamscan') }),
+      (error: unknown) => error instanceof ScanError && error.code === 'ENGINE_CONFIG_INVALID' && /no clamd answers on .* is not installed/.test(error.message),
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { memorySample, ScanError, type ScanSample } from '../../src/core/scans/index.ts';
-import { createCommandEngine, type CommandEngineOptions } from '../../src/engines/command/command-engine.ts';
+import { createCommandEngine, createInstalledCommandEngine, type CommandEngineOptions } from '../../src/engines/command/command-engine.ts';
 import { COMMAND_PRESETS } from '../../src/engines/command/command-presets.ts';
 import { fileSample } from '../../src/files/file-sample.ts';
 import { CLAMAV_TEST_HASH_SIGNATURE, HASHED_BYTES, markedBytes, writeClamavTestDatabase } from '../support/local-engines.ts';
@@ -93,6 +93,12 @@ describe('command engine with the real clamscan', { skip: skipClamscan }, () => 
     assert.equal(onDisk?.result, 'Absolve.Test.Marker.UNOFFICIAL');
     assert.equal(member?.result, `${CLAMAV_TEST_HASH_SIGNATURE}.UNOFFICIAL`);
     assert.match(onDisk?.engineVersion ?? '', /^\d+\.\d+/);
+  });
+
+  test('createInstalledCommandEngine: a scanner that is not installed is a configuration error; an installed one is accepted', async () => {
+    await assert.rejects(createInstalledCommandEngine('defender'), isConfigError(/defender: scanner .*MpCmdRun\.exe' is not installed/));
+    await assert.rejects(createInstalledCommandEngine('clamscan', { command: 'no-such-scanner-on-path' }), isConfigError(/not installed/));
+    assert.equal((await createInstalledCommandEngine('clamscan')).id, 'clamscan');
   });
 
   test('a missing scanner binary: failure saying so', async () => {

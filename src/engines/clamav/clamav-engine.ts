@@ -5,6 +5,7 @@
  */
 import { access } from 'node:fs/promises';
 import { ScanError, type ScanEngine } from '../../core/scans/index.ts';
+import { findProgram } from '../local/find-program.ts';
 import { createClamdEngine, pingClamd } from './clamd-engine.ts';
 import { createClamscanEngine } from './clamscan-engine.ts';
 
@@ -32,7 +33,9 @@ const PROBE_TIMEOUT_MS = 1000;
 
 /**
  * The ClamAV engine: clamd at `options.clamd`; else clamscan when `databaseDir` is given; else
- * the first default socket where a clamd answers PING; else clamscan.
+ * the first default socket where a clamd answers PING; else clamscan. Throws ScanError
+ * ENGINE_CONFIG_INVALID when it would need clamscan and clamscan is not installed (a clamd named
+ * with `clamd` is not checked here: a dead one gives failure verdicts, file by file).
  */
 export async function createClamavEngine(options: ClamavEngineOptions = {}): Promise<ScanEngine> {
   const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
@@ -47,6 +50,15 @@ export async function createClamavEngine(options: ClamavEngineOptions = {}): Pro
       const exists = await access(socket).then(() => true, () => false);
       if (exists && (await pingClamd(socket, PROBE_TIMEOUT_MS))) return createClamdEngine({ address: socket, ...timeout });
     }
+  }
+  const clamscan = options.clamscanPath ?? 'clamscan';
+  if ((await findProgram(clamscan)) === null) {
+    throw new ScanError(
+      'ENGINE_CONFIG_INVALID',
+      options.databaseDir === undefined
+        ? `ClamAV: no clamd answers on ${(options.defaultSockets ?? DEFAULT_CLAMD_SOCKETS).join(', ')} and ${clamscan} is not installed (install ClamAV, or give --clamd <socket|host:port>)`
+        : `ClamAV: --clamav-db needs clamscan, and ${clamscan} is not installed (install ClamAV)`,
+    );
   }
   return createClamscanEngine({
     ...(options.databaseDir === undefined ? {} : { databaseDir: options.databaseDir }),

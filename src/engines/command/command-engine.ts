@@ -20,6 +20,7 @@
  */
 import { makeVerdict, noAnswerVerdict, ScanError, type ScanEngine, type ScanOptions, type ScanSample, type Verdict } from '../../core/scans/index.ts';
 import { throwIfAborted } from '../local/abort.ts';
+import { findProgram } from '../local/find-program.ts';
 import { MAX_DETECTION_NAME_CHARS, oneLine } from '../local/one-line.ts';
 import { DEFAULT_MAX_OUTPUT_BYTES, notStartedDetail, runProcess } from '../local/run-process.ts';
 import { withSampleFile } from '../local/sample-file.ts';
@@ -210,4 +211,19 @@ export function createCommandEngine(config: CommandPresetName | CommandEngineOpt
       );
     },
   };
+}
+
+/**
+ * createCommandEngine, and the scanner must be installed: throws ScanError ENGINE_CONFIG_INVALID
+ * when the program is not found (checked without running it). For the composition root, so a
+ * named scanner that is missing stops the scan before it starts; a scanner that disappears
+ * later still gives failure verdicts.
+ */
+export async function createInstalledCommandEngine(config: CommandPresetName | CommandEngineOptions, overrides: CommandEngineOverrides = {}): Promise<ScanEngine> {
+  const engine = createCommandEngine(config, overrides);
+  const command = overrides.command ?? (typeof config === 'string' ? COMMAND_PRESETS[config].command : config.command);
+  if ((await findProgram(command)) === null) {
+    throw new ScanError('ENGINE_CONFIG_INVALID', `${engine.id}: scanner '${oneLine(command, 200)}' is not installed (install it, or give its path)`);
+  }
+  return engine;
 }
