@@ -8,6 +8,10 @@ import { DEFAULT_CONTAINER_LIMITS } from '../containers/index.ts';
 import type { ScanCommandDeps, EngineRequest } from '../cli/commands/scan-command.ts';
 import { ScanError } from '../core/scans/verdicts.ts';
 import type { ScanEngine } from '../core/scans/scan.types.ts';
+import { createClamavEngine } from '../engines/clamav/clamav-engine.ts';
+import { createInstalledCommandEngine } from '../engines/command/command-engine.ts';
+import { COMMAND_PRESET_NAMES } from '../engines/command/command-presets.ts';
+import { createYaraEngine } from '../engines/yara/yara-engine.ts';
 import { fileSample, pathByteSource } from '../files/file-sample.ts';
 
 export interface EngineFactoryContext {
@@ -22,7 +26,31 @@ export interface EngineFactory {
   create(context: EngineFactoryContext): Promise<ScanEngine>;
 }
 
-export const ENGINE_FACTORIES: EngineFactory[] = [];
+export const ENGINE_FACTORIES: EngineFactory[] = [
+  {
+    // ClamAV runs by default once the user points at a clamd or a signature database (a bare
+    // clamscan without a database has nothing to scan with).
+    id: 'clamav',
+    configured: ({ request }) => request.clamd !== undefined || request.clamavDb !== undefined,
+    create: ({ request }) => createClamavEngine({ ...(request.clamd === undefined ? {} : { clamd: request.clamd }), ...(request.clamavDb === undefined ? {} : { databaseDir: request.clamavDb }) }),
+  },
+  {
+    id: 'yara',
+    configured: ({ request }) => request.yaraRules.length > 0,
+    create: ({ request }) => {
+      if (request.yaraRules.length === 0) throw new ScanError('ENGINE_CONFIG_INVALID', 'the yara engine needs rules: pass --yara-rules <file>');
+      return createYaraEngine({ rules: request.yaraRules });
+    },
+  },
+  // Command-line scanners run only when named in --engines (they may be slow or licensed).
+  ...COMMAND_PRESET_NAMES.map(
+    (name): EngineFactory => ({
+      id: name,
+      configured: () => false,
+      create: () => createInstalledCommandEngine(name),
+    }),
+  ),
+];
 
 export async function createEngines(request: EngineRequest, env: Readonly<Record<string, string | undefined>>): Promise<ScanEngine[]> {
   const context: EngineFactoryContext = { request, env };

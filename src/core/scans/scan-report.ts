@@ -73,15 +73,35 @@ export function countFile(verdicts: readonly Verdict[]): { flagged: number; answ
   return { flagged, answered };
 }
 
+/** Detections by what their names say: generic (ML, heuristic, reputation, catch-all), a named family or unwanted-software class, or not recognised. */
+function kindsOf(hits: readonly Verdict[]): { generic: number; named: number; unknown: number } {
+  let generic = 0;
+  let named = 0;
+  let unknown = 0;
+  for (const v of hits) {
+    if (v.classification?.generic === true) generic++;
+    else if (v.classification === null || v.classification.kind === 'unknown') unknown++;
+    else named++;
+  }
+  return { generic, named, unknown };
+}
+
+function kindWords(k: { generic: number; named: number; unknown: number }): string {
+  const parts: string[] = [];
+  if (k.generic > 0) parts.push(`${k.generic} generic/ML/heuristic`);
+  if (k.named > 0) parts.push(`${k.named} naming a family or unwanted-software class`);
+  if (k.unknown > 0) parts.push(`${k.unknown} with a name the classifier does not recognise`);
+  return parts.join(', ');
+}
+
 /** What one file's detections amount to, in the words of a publisher deciding what to do. */
 export function describeDetections(verdicts: readonly Verdict[]): string {
   const hits = verdicts.filter((v) => isDetection(v.category));
   if (hits.length === 0) return 'no engine flags it';
-  const generic = hits.filter((v) => v.classification?.generic === true).length;
+  const kinds = kindsOf(hits);
   const engines = `${hits.length} engine${hits.length === 1 ? '' : 's'}`;
-  if (generic === hits.length) return `${engines}, all generic/ML/heuristic: likely false positive`;
-  if (generic === 0) return `${engines}, naming specific families: check the build machine, then report to each vendor`;
-  return `${engines}, ${generic} generic/ML/heuristic and ${hits.length - generic} naming a family`;
+  if (kinds.generic === hits.length) return `${engines}, all generic/ML/heuristic: likely false positive`;
+  return `${engines}: ${kindWords(kinds)}`;
 }
 
 export function summarizeScan(files: readonly ScannedFile[]): ScanSummary {
@@ -105,6 +125,9 @@ export function summarizeScan(files: readonly ScannedFile[]): ScanSummary {
   let verdict: string;
   if (detections === 0) verdict = unanswered === 0 ? `no engine flags any of the ${files.length} file(s)` : `no detection, but ${unanswered} verdict(s) gave no answer (see failures): not proven clean`;
   else if (genericDetections === detections) verdict = `${flaggedFiles} of ${files.length} file(s) flagged by ${flaggingEngines.size} engine(s), every detection generic/ML/heuristic: likely false positives — report them to the vendors and sign every binary`;
-  else verdict = `${flaggedFiles} of ${files.length} file(s) flagged by ${flaggingEngines.size} engine(s); ${detections - genericDetections} detection(s) name a specific family: check the build, then report to each vendor`;
+  else {
+    const kinds = kindsOf(files.flatMap((f) => f.verdicts.filter((v) => isDetection(v.category))));
+    verdict = `${flaggedFiles} of ${files.length} file(s) flagged by ${flaggingEngines.size} engine(s) (${kindWords(kinds)}): check the build machine, then report each detection to its vendor`;
+  }
   return { files: files.length, flaggedFiles, flaggingEngines: [...flaggingEngines].sort(), detections, genericDetections, unanswered, verdict };
 }
