@@ -1,0 +1,136 @@
+/**
+ * The scanning, alert and gate sections of absolve.config.json. Validated as strictly as the lint
+ * section (unknown keys are errors naming the file and the key), so a typo never silently does
+ * nothing. API keys are never read from the file: they come from the environment (VT_API_KEY,
+ * MD_API_KEY) so a committed configuration cannot leak one.
+ *
+ *   "engines": ["virustotal", "clamav"],                 default selection when --engines is not given
+ *   "virustotal": { "upload": "never", "maxAgeHours": 24, "quota": { "perMinute": 4, "perDay": 500 } },
+ *   "metadefender": { "upload": "never", "maxAgeHours": 24, "quota": { "perMinute": 10, "perDay": 4000 } },
+ *   "clamav": { "clamd": "/run/clamav/clamd.ctl", "database": "clamav-db" },
+ *   "yara": { "rules": ["rules/release.yar"] },
+ *   "alerts": { "webhooks": [{ "url": "https://hooks.slack.com/…", "format": "slack", "events": ["new-detections"] }] },
+ *   "gate": { "maxEngines": 0, "mustBeClean": ["Microsoft"], "requireValidSignatures": true, "requireScan": true, "pinnedSigners": [] }
+ */
+import type { WebhookFormat, WebhookTarget } from './alerts/alerts.ts';
+import { AbsolveError } from './errors.ts';
+import { DEFAULT_GATE_POLICY, type GatePolicy } from './gate/release-gate.ts';
+import { DETECTION_EVENT_KINDS, type DetectionEventKind } from './monitor/detection-events.ts';
+
+export const SERVICE_SETTING_KEYS = ['engines', 'virustotal', 'metadefender', 'clamav', 'yara', 'alerts', 'gate'] as const;
+
+export type UploadPolicySetting = 'never' | 'unknown' | 'always';
+
+export interface CloudEngineSettings {
+  upload?: UploadPolicySetting;
+  maxAgeHours?: number;
+  quota?: { perMinute?: number; perDay?: number };
+}
+
+export interface ServiceSettings {
+  engines?: string[];
+  virustotal?: CloudEngineSettings;
+  metadefender?: CloudEngineSettings;
+  clamav?: { clamd?: string; database?: string };
+  yara?: { rules: string[] };
+  alerts?: { webhooks: WebhookTarget[] };
+  gate?: Partial<GatePolicy>;
+}
+
+export const EMPTY_SERVICE_SETTINGS: ServiceSettings = Object.freeze({});
+
+function invalid(source: string, message: string): AbsolveError {
+  return new AbsolveError('CONFIG_INVALID', `${source}: ${message}`);
+}
+
+function object(value: unknown, where: string, source: string, keys: readonly string[]): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(source, `${where} must be an object`);
+  for (const key of Object.keys(value)) if (!keys.includes(key)) throw invalid(source, `${where} has an unknown key '${key}' (expected ${keys.join(', ')})`);
+  return value as Record<string, unknown>;
+}
+
+function strings(value: unknown, where: string, source: string): string[] {
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string' && v.length > 0 && v.length <= 4096)) throw invalid(source, `${where} must be an array of non-empty strings`);
+  return [...value];
+}
+
+function text(value: unknown, where: string, source: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 4096) throw invalid(source, `${where} must be a non-empty string`);
+  return value;
+}
+
+function count(value: unknown, where: string, source: string, min = 0): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || !Number.isInteger(value)) throw invalid(source, `${where} must be a whole number of ${min} or more`);
+  return value;
+}
+
+function cloud(value: unknown, where: string, source: string): CloudEngineSettings {
+  const o = object(value, where, source, ['upload', 'maxAgeHours', 'quota']);
+  const out: CloudEngineSettings = {};
+  if (o.upload !== undefined) {
+    if (o.upload !== 'never' && o.upload !== 'unknown' && o.upload !== 'always') throw invalid(source, `${where}.upload must be never, unknown or always`);
+    out.upload = o.upload;
+  }
+  if (o.maxAgeHours !== undefined) {
+    if (typeof o.maxAgeHours !== 'number' || !(o.maxAgeHours >= 0)) throw invalid(source, `${where}.maxAgeHours must be a number of hours, 0 or more`);
+    out.maxAgeHours = o.maxAgeHours;
+  }
+  if (o.quota !== undefined) {
+    const q = object(o.quota, `${where}.quota`, source, ['perMinute', 'perDay']);
+    out.quota = {
+      ...(q.perMinute === undefined ? {} : { perMinute: count(q.perMinute, `${where}.quota.perMinute`, source, 1) }),
+      ...(q.perDay === undefined ? {} : { perDay: count(q.perDay, `${where}.quota.perDay`, source, 1) }),
+    };
+  }
+  return out;
+}
+
+function webhook(value: unknown, where: string, source: string): WebhookTarget {
+  const o = object(value, where, source, ['url', 'format', 'events']);
+  const url = text(o.url, `${where}.url`, source);
+  if (!/^https?:\/\/[^\s]+$/.test(url)) throw invalid(source, `${where}.url must be an http(s) URL`);
+  const format = (o.format ?? 'json') as WebhookFormat;
+  if (format !== 'json' && format !== 'slack' && format !== 'teams') throw invalid(source, `${where}.format must be json, slack or teams`);
+  const events = o.events === undefined ? [] : strings(o.events, `${where}.events`, source);
+  for (const e of events) if (!DETECTION_EVENT_KINDS.includes(e as DetectionEventKind)) throw invalid(source, `${where}.events names an unknown event '${e}' (expected ${DETECTION_EVENT_KINDS.join(', ')})`);
+  return { url, format, events: events as DetectionEventKind[] };
+}
+
+/** The service sections of a parsed configuration document (other keys belong to other sections and are left alone). */
+export function parseServiceSettings(document: unknown, source: string): ServiceSettings {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return EMPTY_SERVICE_SETTINGS;
+  const d = document as Record<string, unknown>;
+  const out: ServiceSettings = {};
+  if (d.engines !== undefined) out.engines = strings(d.engines, 'engines', source);
+  if (d.virustotal !== undefined) out.virustotal = cloud(d.virustotal, 'virustotal', source);
+  if (d.metadefender !== undefined) out.metadefender = cloud(d.metadefender, 'metadefender', source);
+  if (d.clamav !== undefined) {
+    const o = object(d.clamav, 'clamav', source, ['clamd', 'database']);
+    out.clamav = { ...(o.clamd === undefined ? {} : { clamd: text(o.clamd, 'clamav.clamd', source) }), ...(o.database === undefined ? {} : { database: text(o.database, 'clamav.database', source) }) };
+  }
+  if (d.yara !== undefined) out.yara = { rules: strings(object(d.yara, 'yara', source, ['rules']).rules ?? [], 'yara.rules', source) };
+  if (d.alerts !== undefined) {
+    const o = object(d.alerts, 'alerts', source, ['webhooks']);
+    if (o.webhooks !== undefined && !Array.isArray(o.webhooks)) throw invalid(source, 'alerts.webhooks must be an array of { url, format, events }');
+    out.alerts = { webhooks: ((o.webhooks as unknown[] | undefined) ?? []).map((w, i) => webhook(w, `alerts.webhooks[${i}]`, source)) };
+  }
+  if (d.gate !== undefined) {
+    const o = object(d.gate, 'gate', source, ['maxEngines', 'mustBeClean', 'requireValidSignatures', 'requireScan', 'pinnedSigners', 'openCasesBlock']);
+    const gate: Partial<GatePolicy> = {};
+    if (o.maxEngines !== undefined) gate.maxFlaggingEngines = count(o.maxEngines, 'gate.maxEngines', source);
+    if (o.mustBeClean !== undefined) gate.mustBeClean = Array.isArray(o.mustBeClean) && o.mustBeClean.length === 0 ? [] : strings(o.mustBeClean, 'gate.mustBeClean', source);
+    for (const key of ['requireValidSignatures', 'requireScan', 'openCasesBlock'] as const) {
+      if (o[key] === undefined) continue;
+      if (typeof o[key] !== 'boolean') throw invalid(source, `gate.${key} must be true or false`);
+      gate[key] = o[key];
+    }
+    if (o.pinnedSigners !== undefined) gate.pinnedSigners = strings(o.pinnedSigners, 'gate.pinnedSigners', source);
+    out.gate = gate;
+  }
+  return out;
+}
+
+/** The gate policy: defaults, then the configuration, then what the command line says. */
+export function gatePolicyFrom(settings: ServiceSettings, flags: Partial<GatePolicy>): GatePolicy {
+  return { ...DEFAULT_GATE_POLICY, ...settings.gate, ...flags };
+}
