@@ -207,12 +207,27 @@ function migrationsFor(dialect: SQLDialect): Record<string, Migration> {
         await db.schema.createIndex('alert_delivery_due').on('alert_delivery').columns(['delivered_at', 'failed_at', 'next_at']).execute();
       },
     },
+    '0005_tokens': {
+      async up(db: Kysely<any>): Promise<void> {
+        // API tokens: only the SHA-256 of each token is stored.
+        await db.schema
+          .createTable('api_token')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_used_at', 'text')
+          .addColumn('revoked_at', 'text')
+          .execute();
+      },
+    },
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** The newest migration this build knows (exports name it). */
-export const LATEST_MIGRATION = '0004_outbox';
+export const LATEST_MIGRATION = '0005_tokens';
 
 class CodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: SQLDialect) {}

@@ -12,6 +12,8 @@ import type { OpenedStore, OpenStore } from '../core/releases/ports.ts';
 import type { Kysely } from 'kysely';
 import { FileBlobStore } from './blob-store.ts';
 import { KyselyEventStore } from './kysely-event-store.ts';
+import { KyselyOutboxStore } from './kysely-outbox-store.ts';
+import { KyselyTokenStore } from './kysely-token-store.ts';
 import { KyselyScanStore } from './kysely-scan-store.ts';
 import type { StoreDatabase } from './schema.ts';
 import { openPGliteStore, openPostgresStore, redactURL } from './postgres.ts';
@@ -100,6 +102,6 @@ export function createStoreOpener(options: StoreOpenerOptions): OpenStore {
         break;
     }
     const { store } = handle;
-    return { store, scans: new KyselyScanStore(handle.db), events: new KyselyEventStore(handle.db), blobs: new FileBlobStore(blobDirFor(location, options)), location: describeLocation(location) };
+    return { store, scans: new KyselyScanStore(handle.db), events: new KyselyEventStore(handle.db), outbox: new KyselyOutboxStore(handle.db), tokens: new KyselyTokenStore(handle.db), blobs: new FileBlobStore(blobDirFor(location, options)), location: describeLocation(location) };
   };
 }

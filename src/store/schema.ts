@@ -154,7 +154,18 @@ export interface AlertDeliveryTable {
   created_at: string;
 }
 
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface StoreDatabase {
+  api_token: ApiTokenTable;
   alert_delivery: AlertDeliveryTable;
   detection_event: DetectionEventTable;
   scan: ScanTable;
@@ -171,4 +182,4 @@ export interface StoreDatabase {
 }
 
 /** Every table, children before parents (the order to empty them in). */
-export const STORE_TABLES = ['alert_delivery', 'detection_event', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;
+export const STORE_TABLES = ['api_token', 'alert_delivery', 'detection_event', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;

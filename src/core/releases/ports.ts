@@ -3,6 +3,8 @@
  * content-addressed blob store implement them; src/app wires them; the CLI receives them.
  * Every adapter passes the same contract suite (test/store/store-contract.ts).
  */
+import type { TokenStore } from '../access/tokens.ts';
+import type { OutboxStore } from '../alerts/alerts.ts';
 import type { EventStore } from '../monitor/ports.ts';
 import type { ScanStore } from '../scans/ports.ts';
 import type { StoreDataRecord, ImportCounts } from './export-records.ts';
@@ -64,6 +66,10 @@ export interface OpenedStore {
   scans: ScanStore;
   /** Detection-change events, in the same database. */
   events: EventStore;
+  /** Alert deliveries waiting or done. */
+  outbox: OutboxStore;
+  /** API tokens (hashes) of the HTTP service. */
+  tokens: TokenStore;
   blobs: BlobStore;
   /** The store's location for messages (a PostgreSQL password is never shown). */
   location: string;

@@ -1,0 +1,296 @@
+/**
+ * The HTTP API (`/api/v1`) over the same use cases as the CLI, with its OpenAPI document generated
+ * from the route schemas (`/api/v1/openapi.json`, Hono + @hono/zod-openapi). Every route except
+ * `GET /health` needs `Authorization: Bearer <token>`; a route names the least role it needs (read,
+ * write, admin). Errors are `{ error: { code, message } }`. Tokens are looked up by their SHA-256
+ * and never logged; the request log has method, path, status and time only.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { hashToken, roleAllows, type TokenRecord, type TokenRole } from '../core/access/tokens.ts';
+import { AbsolveError } from '../core/errors.ts';
+import { evaluateGate, type GatePolicy } from '../core/gate/release-gate.ts';
+import { compareText } from '../core/releases/release.types.ts';
+import type { OpenedStore } from '../core/releases/ports.ts';
+import { isDetection } from '../core/scans/scan.types.ts';
+import { summarizeScan } from '../core/scans/scan-report.ts';
+
+/** JSON request bodies are small (actions, settings): anything larger is refused before it is read. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+export interface ApiDeps {
+  store: OpenedStore;
+  version: string;
+  now(): Date;
+  gatePolicy: GatePolicy;
+  /** One line per request (never headers or tokens). */
+  log?: (line: string) => void;
+  /** Starts a scan of a stored release in the background (the job runner); returns the scan id. */
+  startReleaseScan?: (product: string, version: string) => Promise<{ jobId: string }>;
+}
+
+type Env = { Variables: { token: TokenRecord } };
+
+const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).openapi('Error');
+const errors = {
+  401: { description: 'No valid token', content: { 'application/json': { schema: ErrorSchema } } },
+  403: { description: 'The token’s role is too weak', content: { 'application/json': { schema: ErrorSchema } } },
+  404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
+};
+const AnyObject = z.record(z.string(), z.unknown());
+const ReleaseParams = z.object({
+  product: z.string().min(1).max(200).openapi({ param: { name: 'product', in: 'path' }, example: 'contoso-app' }),
+  version: z.string().min(1).max(200).openapi({ param: { name: 'version', in: 'path' }, example: '1.2.0' }),
+});
+
+function problem(status: 400 | 401 | 403 | 404 | 413 | 500, code: string, message: string): Response {
+  return new Response(JSON.stringify({ error: { code, message } }), {
+    status,
+    headers: { 'content-type': 'application/json', ...(status === 401 ? { 'www-authenticate': 'Bearer realm="absolve"' } : {}) },
+  });
+}
+
+const STATUS_OF_CODE: Record<string, 400 | 404> = {
+  USAGE: 400,
+  RELEASE_INVALID: 400,
+  RELEASE_NOT_FOUND: 404,
+  PRODUCT_NOT_FOUND: 404,
+  SCAN_NOT_FOUND: 404,
+};
+
+function requireRole(role: TokenRole): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const token = c.get('token');
+    if (!roleAllows(token.role, role)) return problem(403, 'FORBIDDEN', `this route needs a ${role} token; this one is ${token.role}`);
+    await next();
+    return undefined;
+  };
+}
+
+export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
+  const app = new OpenAPIHono<Env>({
+    defaultHook: (result) => {
+      if (!result.success) return problem(400, 'USAGE', result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      return undefined;
+    },
+  });
+  const { store } = deps;
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.log?.(`${c.req.method} ${new URL(c.req.url).pathname} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+  });
+  app.use('*', bodyLimit({ maxSize: MAX_JSON_BODY_BYTES, onError: () => problem(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${MAX_JSON_BODY_BYTES} bytes`) }));
+  app.onError((error) => {
+    if (error instanceof AbsolveError) {
+      const status = STATUS_OF_CODE[error.code];
+      if (status !== undefined) return problem(status, error.code, error.message);
+    }
+    deps.log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return problem(500, 'INTERNAL', 'internal error (see the server log)');
+  });
+  app.notFound(() => problem(404, 'NOT_FOUND', 'no such route (see /api/v1/openapi.json)'));
+
+  app.get('/health', (c) => c.json({ status: 'ok', version: deps.version }));
+
+  // Authentication for everything under /api/v1 except the OpenAPI document.
+  app.use('/api/v1/*', async (c, next) => {
+    if (c.req.path === '/api/v1/openapi.json') return next();
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (match?.[1] === undefined) return problem(401, 'UNAUTHORIZED', 'send Authorization: Bearer <token> (create one with `absolve tokens create`)');
+    const token = await store.tokens.findTokenByHash(hashToken(match[1]));
+    if (token === undefined || token.revokedAt !== null) return problem(401, 'UNAUTHORIZED', 'the token is unknown or revoked');
+    c.set('token', token);
+    await store.tokens.touchToken(token.id, deps.now().toISOString());
+    return next();
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer' });
+  const security = [{ Bearer: [] }];
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/products', security, middleware: [requireRole('read')] as const, responses: { 200: { description: 'Products with their release counts', content: { 'application/json': { schema: z.object({ products: z.array(z.object({ name: z.string(), releases: z.number(), latest: z.string() })) }) } } }, ...errors } }),
+    async (c) => {
+      const byProduct = new Map<string, { releases: number; latest: string }>();
+      for (const h of await store.store.listReleases()) byProduct.set(h.product, { releases: (byProduct.get(h.product)?.releases ?? 0) + 1, latest: h.version });
+      return c.json({ products: [...byProduct].sort(([a], [b]) => compareText(a, b)).map(([name, v]) => ({ name, ...v })) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/releases',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: { query: z.object({ product: z.string().max(200).optional() }) },
+      responses: { 200: { description: 'Release headers in recording order', content: { 'application/json': { schema: z.object({ releases: z.array(AnyObject) }) } } }, ...errors },
+    }),
+    async (c) => {
+      const { product } = c.req.valid('query');
+      return c.json({ releases: (await store.store.listReleases(product)) as unknown as Array<Record<string, unknown>> }, 200);
+    },
+  );
+
+  const loadRelease = async (product: string, version: string) => {
+    const release = await store.store.getRelease({ product, version });
+    if (release === undefined) throw new AbsolveError('RELEASE_NOT_FOUND', `no release ${product}@${version}`);
+    return release;
+  };
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/products/{product}/releases/{version}', security, middleware: [requireRole('read')] as const, request: { params: ReleaseParams }, responses: { 200: { description: 'The stored audit of the release (schema absolve.release/v1)', content: { 'application/json': { schema: AnyObject } } }, ...errors } }),
+    async (c) => {
+      const { product, version } = c.req.valid('param');
+      const release = await loadRelease(product, version);
+      return c.json({ schema: 'absolve.release/v1', ...release } as unknown as Record<string, unknown>, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/products/{product}/releases/{version}/gate',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: { params: ReleaseParams },
+      responses: { 200: { description: 'Whether the release may roll out (schema absolve.gate/v1)', content: { 'application/json': { schema: z.object({ pass: z.boolean(), reasons: z.array(z.object({ code: z.string(), message: z.string(), files: z.array(z.string()) })) }).passthrough() } } }, ...errors },
+    }),
+    async (c) => {
+      const { product, version } = c.req.valid('param');
+      const release = await loadRelease(product, version);
+      const verdicts = await store.scans.currentVerdicts(release.artifacts.map((a) => a.sha256));
+      return c.json(evaluateGate({ release, verdicts }, deps.gatePolicy), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/products/{product}/releases/{version}/matrix',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: { params: ReleaseParams },
+      responses: {
+        200: {
+          description: 'Files × engines: each file of the release (members nested by parentPath) with its signature and the verdicts that stand now',
+          content: { 'application/json': { schema: z.object({ engines: z.array(z.string()), files: z.array(AnyObject) }) } },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { product, version } = c.req.valid('param');
+      const release = await loadRelease(product, version);
+      const verdicts = await store.scans.currentVerdicts(release.artifacts.map((a) => a.sha256));
+      const engines = new Set<string>();
+      const files = release.artifacts.map((a) => {
+        const standing = verdicts.get(a.sha256) ?? [];
+        for (const v of standing) engines.add(v.engine);
+        return {
+          path: a.path,
+          parentPath: a.path.includes('!/') ? a.path.slice(0, a.path.lastIndexOf('!/')) : null,
+          sha256: a.sha256,
+          format: a.format,
+          signature: a.signature === null ? null : { status: a.signature.status, signer: a.signature.signer?.subject ?? null, thumbprintSha256: a.signature.signer?.thumbprintSha256 ?? null },
+          flagged: standing.filter((v) => isDetection(v.category)).length,
+          verdicts: standing.map((v) => ({ engine: v.engine, via: v.via, category: v.category, result: v.result, kind: v.classification?.kind ?? null, generic: v.classification?.generic ?? null, scannedAt: v.scannedAt })),
+        };
+      });
+      return c.json({ engines: [...engines].sort(compareText), files }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/scans',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: { query: z.object({ product: z.string().max(200).optional(), version: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }) },
+      responses: { 200: { description: 'Stored scans, newest first', content: { 'application/json': { schema: z.object({ scans: z.array(AnyObject) }) } } }, ...errors },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const release = q.product !== undefined && q.version !== undefined ? { product: q.product, version: q.version } : undefined;
+      const scans = await store.scans.listScans({ ...(release === undefined ? {} : { release }), limit: q.limit ?? 100 });
+      return c.json({ scans: scans as unknown as Array<Record<string, unknown>> }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/scans/{id}',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: { params: z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      responses: { 200: { description: 'One scan with every verdict (schema absolve.scan/v1)', content: { 'application/json': { schema: AnyObject } } }, ...errors },
+    }),
+    async (c) => {
+      const detail = await store.scans.getScan(c.req.valid('param').id);
+      if (detail === undefined) throw new AbsolveError('SCAN_NOT_FOUND', 'no such scan');
+      return c.json({ schema: 'absolve.scan/v1', ...detail, summary: summarizeScan(detail.files) } as unknown as Record<string, unknown>, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/events',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: { query: z.object({ since: z.string().datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(10000).optional() }) },
+      responses: { 200: { description: 'Detection-change events, oldest first', content: { 'application/json': { schema: z.object({ events: z.array(AnyObject) }) } } }, ...errors },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const events = await store.events.listEvents({ ...(q.since === undefined ? {} : { since: new Date(q.since).toISOString() }), limit: q.limit ?? 1000 });
+      return c.json({ events: events as unknown as Array<Record<string, unknown>> }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/certificates',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: { query: z.object({ product: z.string().max(200).optional() }) },
+      responses: { 200: { description: 'Every signing certificate seen, with the releases it signed', content: { 'application/json': { schema: z.object({ certificates: z.array(AnyObject) }) } } }, ...errors },
+    }),
+    async (c) => c.json({ certificates: (await store.store.certificateUsage(c.req.valid('query').product)) as unknown as Array<Record<string, unknown>> }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/products/{product}/releases/{version}/scans',
+      security,
+      middleware: [requireRole('write')] as const,
+      request: { params: ReleaseParams },
+      responses: { 202: { description: 'A scan of the stored release was queued', content: { 'application/json': { schema: z.object({ jobId: z.string() }) } } }, ...errors },
+    }),
+    async (c) => {
+      const { product, version } = c.req.valid('param');
+      await loadRelease(product, version);
+      if (deps.startReleaseScan === undefined) throw new AbsolveError('USAGE', 'this server runs no scan jobs');
+      return c.json(await deps.startReleaseScan(product, version), 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/v1/tokens', security, middleware: [requireRole('admin')] as const, responses: { 200: { description: 'API tokens (never their text)', content: { 'application/json': { schema: z.object({ tokens: z.array(z.object({ id: z.string(), name: z.string(), role: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() })) }) } } }, ...errors } }),
+    async (c) => c.json({ tokens: (await store.tokens.listTokens()).map(({ hash: _hash, ...t }) => t) }, 200),
+  );
+
+  app.doc('/api/v1/openapi.json', { openapi: '3.0.3', info: { title: 'Absolve API', version: deps.version, description: 'Releases, audits, scans, detection events and the release gate.' } });
+  return app;
+}
+
+/** For handlers that need the token (e.g. auditing who acted). */
+export function tokenOf(c: Context<Env>): TokenRecord {
+  return c.get('token');
+}
