@@ -11,8 +11,11 @@ export { authenticodeDigestRanges, computeAuthenticodeDigest, createAuthenticode
 export type { AuthenticodeHasher, ByteRange } from './digest.ts';
 export { verifyAuthenticode, requiredDigestAlgorithms, summarizeCertificate, isoTime, MAX_CHAIN_LENGTH } from './verify.ts';
 export { parseCertificate, thumbprints } from './certificate.ts';
+export { parseCertificateTrustList, verifyCertificateTrustList, MAX_CTL_ENTRIES, OID_CTL } from './ctl.ts';
+export type { CertificateTrustList, CertificateTrustListEntry, CTLVerification } from './ctl.ts';
 export type { AuthenticodeErrorCode } from './errors.ts';
 export type {
+  AnchorConstraints,
   AttributeParseIssue,
   AuthenticodeCountersignature,
   AuthenticodeSignature,
@@ -22,6 +25,7 @@ export type {
   CMSAttribute,
   CMSSignerInfo,
   DigestAlgorithm,
+  KnownRoot,
   PageHashes,
   RFC3161Timestamp,
   SignatureVerdict,
@@ -29,5 +33,6 @@ export type {
   TimestampVerdict,
   VerdictReasonCode,
   VerdictStatus,
+  VerificationPolicy,
   VerifyAuthenticodeInput,
 } from './authenticode.types.ts';
