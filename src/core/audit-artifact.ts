@@ -23,6 +23,7 @@ import {
   type AuthenticodeSignature,
   type DigestAlgorithm,
   type SignatureVerdict,
+  type VerificationPolicy,
 } from '../authenticode/index.ts';
 import type { ArtifactReport, Finding, HashAlgorithm, PESummary, SignatureReport } from './audit.types.ts';
 import type { AuditLimits } from './limits.ts';
@@ -40,6 +41,8 @@ export interface AuditArtifactOptions {
   /** The instant signatures are judged at when no timestamp applies. */
   at: Date;
   limits: AuditLimits;
+  /** Root-program constraints, known-but-absent roots, strict padding (see VerificationPolicy). */
+  verificationPolicy?: VerificationPolicy;
 }
 
 /** Names that promise a Windows PE; a non-PE behind one of them is a violation (a broken or disguised file). */
@@ -180,6 +183,7 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
       computedDigests: authHasher.digest(),
       trustAnchors: options.trustAnchors,
       at: options.at,
+      policy: options.verificationPolicy,
     });
     report.signature = toSignatureReport(verdict);
   } else {
