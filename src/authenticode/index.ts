@@ -7,7 +7,7 @@
  */
 export { parseAuthenticodeSignature, MAX_NESTING_DEPTH, MAX_SIGNATURES } from './parse.ts';
 export { MAX_ATTRIBUTES, MAX_ATTRIBUTE_VALUES, MAX_CERTIFICATES } from './cms.ts';
-export { authenticodeDigestRanges, computeAuthenticodeDigest, createAuthenticodeHasher } from './digest.ts';
+export { authenticodeDigestRanges, bytesAfterCertificateTable, computeAuthenticodeDigest, createAuthenticodeHasher } from './digest.ts';
 export type { AuthenticodeHasher, ByteRange } from './digest.ts';
 export { verifyAuthenticode, requiredDigestAlgorithms, summarizeCertificate, isoTime, MAX_CHAIN_LENGTH } from './verify.ts';
 export { parseCertificate, thumbprints } from './certificate.ts';
