@@ -119,7 +119,6 @@ function policyFor(entry: Partial<SyntheticEntry>): VerificationPolicy {
 
 function verdictFor(name: string, policy: VerificationPolicy, at = AT): Promise<SignatureVerdict> {
   const fixture = loadSignedFixture(name);
-  const { parseAuthenticodeSignature } = await import('../../src/authenticode/index.ts');
   return verifyAuthenticode({ signature: parseAuthenticodeSignature(fixture.signatureBytes), computedDigests: allDigests(fixture), trustAnchors: [CA], at, policy });
 }
 
