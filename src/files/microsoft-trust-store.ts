@@ -51,6 +51,7 @@ const MAX_CERTIFICATE_BYTES = 64 * 1024;
 const FETCH_CONCURRENCY = 8;
 const FETCH_TIMEOUT_MS = 60_000;
 const FETCH_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 250;
 
 /** `$XDG_CACHE_HOME/absolve/trust` (default ~/.cache), `%LOCALAPPDATA%\absolve\trust` on Windows. */
 export function defaultTrustStoreDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
@@ -193,6 +194,7 @@ interface Source {
 async function fetchBounded(url: string, maxBytes: number): Promise<Uint8Array | undefined> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= FETCH_ATTEMPTS; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * (attempt - 1)));
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
       if (response.status === 404) {
