@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LINT_RULES, type RuleParameters } from '../../../src/core/lint/index.ts';
 import { containerFixtures, factsFor, lint, lintFile, lintFixtures, peFixtures } from './helpers.ts';
+import { repoRoot } from '../../support/fixtures.ts';
 
 interface Case {
   rule: string;
@@ -108,6 +109,16 @@ describe('lint rules on real files', () => {
 });
 
 describe('acceptance: real PEs', () => {
+  it('a high-entropy section that the PE declares its exception table (.pdata) is no ABS-FP-006 finding', async () => {
+    const facts = await factsFor(join(repoRoot, 'test', 'fixtures', 'coverage', 'pdata-entropy-x64.exe'));
+    const section = facts.pe?.sections.find((s) => s.name === '.wxdata');
+    assert.equal(section?.table, 'exception');
+    assert.ok((section?.entropy ?? 0) > 7.9, 'the bytes are as random as in wx-entropy-x64.exe');
+    const r = lint(facts);
+    assert.equal(r.get('ABS-FP-006')?.result, 'pass');
+    assert.equal(r.get('ABS-FP-007')?.result, 'pass', 'no longer writable and executable');
+  });
+
   it('a high-entropy writable+executable section yields ABS-FP-006 and ABS-FP-007 findings', async () => {
     const r = await lintFile(L('wx-entropy-x64.exe'));
     assert.equal(r.get('ABS-FP-006')?.result, 'fail');
