@@ -215,7 +215,7 @@ async function fetchBounded(url: string, maxBytes: number): Promise<Uint8Array |
       const chunks: Uint8Array[] = [];
       let total = 0;
       if (response.body !== null) {
-        for await (const chunk of response.body) {
+        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
           total += chunk.length;
           if (total > maxBytes) throw new AbsolveError('TRUST_UPDATE_FAILED', `${url} is more than the ${maxBytes} bytes allowed`);
           chunks.push(chunk);

@@ -20,7 +20,7 @@ const coverageOracle = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures'
 
 /** Runs the CLI with its own cache folder (the Microsoft store lives there). */
 function absolve(cache: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: cache, LOCALAPPDATA: cache };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: cache, LOCALAPPDATA: cache };
   delete env.ABSOLVE_TRUST_BASE_URL;
   const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: repoRoot, encoding: 'utf8', env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
