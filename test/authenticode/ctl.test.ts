@@ -96,6 +96,27 @@ describe('certificate trust list parsing is strict and bounded', () => {
     assert.throws(() => parseCertificateTrustList(trailing), /trailing byte/);
   });
 
+  it('answers 2,000 seeded mutations with a list or a ParseError, never another exception', () => {
+    let seed = 12;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let parsed = 0;
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Uint8Array.from(good);
+      for (let k = 0; k <= next(4); k++) bytes[next(bytes.length)] = next(256);
+      try {
+        const ctl = parseCertificateTrustList(bytes);
+        verifyCertificateTrustList(ctl, [CA]);
+        parsed++;
+      } catch (error) {
+        assert.ok(isParseError(error), `case ${i}: ${String(error)}`);
+      }
+    }
+    assert.ok(parsed > 0 && parsed < 2000, `some mutations still parse (${parsed})`);
+  });
+
   it('rejects an Authenticode signature given as a list', () => {
     const fixture = loadSignedFixture('signed-sha256.exe');
     assert.throws(() => parseCertificateTrustList(fixture.signatureBytes), (e: unknown) => isParseError(e));

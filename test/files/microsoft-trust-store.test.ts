@@ -17,6 +17,10 @@ import { buildCTL, testCA } from '../support/ctl-builder.ts';
 import { sharedTrustDir, skipWithoutSharedTrust } from '../support/shared-trust.ts';
 
 const MS_ROOT_2011 = '8F43288AD272F3103B6FB1428485EA3014C0BCFE';
+const scratch = mkdtempSync(join(tmpdir(), 'absolve-trust-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+let folders = 0;
+const freshDir = (): string => join(scratch, `store-${++folders}`, 'trust');
 
 interface Served {
   baseUrl: string;
@@ -57,9 +61,8 @@ const sharedFile = (name: string): Uint8Array | undefined => {
 describe('the Microsoft store from the real list', { skip: skipWithoutSharedTrust }, () => {
   let work: string;
   before(() => {
-    work = mkdtempSync(join(tmpdir(), 'absolve-trust-'));
+    work = mkdtempSync(join(scratch, 'real-'));
   });
-  after(() => rmSync(work, { recursive: true, force: true }));
 
   it('trust update downloads the list and exactly the code-signing/time-stamping roots it names', async () => {
     const server = await serve(sharedFile);
@@ -134,7 +137,7 @@ describe('the Microsoft store from the real list', { skip: skipWithoutSharedTrus
 describe('trust update against a failing server', () => {
   it('a missing list is TRUST_UPDATE_FAILED after one request', async () => {
     const server = await serve(() => undefined);
-    const dir = join(mkdtempSync(join(tmpdir(), 'absolve-trust-')), 'trust');
+    const dir = freshDir();
     try {
       await assert.rejects(updateMicrosoftTrustStore(dir, server.baseUrl), (e: unknown) => e instanceof AbsolveError && e.code === 'TRUST_UPDATE_FAILED' && /404/.test(e.message));
       assert.equal(server.requests.length, 1);
@@ -147,7 +150,7 @@ describe('trust update against a failing server', () => {
   it('server errors are retried a bounded number of times', async () => {
     const server = await serve(() => 503);
     try {
-      await assert.rejects(updateMicrosoftTrustStore(join(tmpdir(), 'absolve-never'), server.baseUrl), /HTTP 503/);
+      await assert.rejects(updateMicrosoftTrustStore(freshDir(), server.baseUrl), /HTTP 503/);
       assert.equal(server.requests.length, 3);
     } finally {
       await server.close();
@@ -158,7 +161,7 @@ describe('trust update against a failing server', () => {
     const server = await serve(() => undefined);
     const url = server.baseUrl;
     await server.close();
-    await assert.rejects(updateMicrosoftTrustStore(join(tmpdir(), 'absolve-never'), url), (e: unknown) => e instanceof AbsolveError && e.code === 'TRUST_UPDATE_FAILED' && !e.message.includes('\n'));
+    await assert.rejects(updateMicrosoftTrustStore(freshDir(), url), (e: unknown) => e instanceof AbsolveError && e.code === 'TRUST_UPDATE_FAILED' && !e.message.includes('\n'));
   });
 });
 
@@ -170,7 +173,7 @@ describe('a synthetic list signed by the test CA, served for trust update', () =
   it('is refused under the Microsoft pins and honoured under its own, with its EKU limit', async () => {
     const ctl = buildCTL({ entries: [{ certificate: ca, name: 'Absolve Test Root', trustedUsages: [OID.ekuTimeStamping] }] });
     const server = await serve((name) => (name === 'authroot.stl' ? ctl : name === `${caSha1}.crt` ? ca : undefined));
-    const dir = join(mkdtempSync(join(tmpdir(), 'absolve-trust-')), 'trust');
+    const dir = freshDir();
     try {
       await assert.rejects(updateMicrosoftTrustStore(dir, server.baseUrl), (e: unknown) => e instanceof AbsolveError && e.code === 'TRUST_STORE_INVALID');
       const result = await updateMicrosoftTrustStore(dir, server.baseUrl, { pinnedSha256: [caSha256] });
@@ -193,7 +196,7 @@ describe('a synthetic list signed by the test CA, served for trust update', () =
   });
 
   it('a store folder without a list is no store; --trust-store microsoft then asks for an update', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'absolve-trust-')), 'trust');
+    const dir = freshDir();
     mkdirSync(join(dir, 'certs'), { recursive: true });
     writeFileSync(join(dir, 'certs', `${caSha1}.crt`), ca);
     assert.equal(await loadMicrosoftTrustStore(dir), undefined);
