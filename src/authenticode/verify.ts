@@ -122,6 +122,8 @@ export interface ChainResult {
   trusted: boolean;
   /** Why the path stops, when not trusted. */
   problem: string;
+  /** Set when every path found ends at an anchor the root program refuses (the first refusal). */
+  refusal?: Failure;
 }
 
 function namesMatch(a: CertificateInfo['subjectDER'], b: CertificateInfo['issuerDER'], aText: string, bText: string): boolean {
@@ -136,13 +138,22 @@ function canIssue(issuer: CertificateInfo): boolean {
   return issuer.version < 3 && issuer.isCA === undefined;
 }
 
-export function buildChain(leaf: CertificateInfo, pool: readonly CertificateInfo[], anchors: Anchors): ChainResult {
+/**
+ * `accept` judges a path that reached an anchor (root-program constraints): a refused anchor does not end the
+ * search, another path (a cross-certificate to another anchor) may still be accepted.
+ */
+export function buildChain(leaf: CertificateInfo, pool: readonly CertificateInfo[], anchors: Anchors, accept?: (path: readonly CertificateInfo[]) => Failure | undefined): ChainResult {
+  let refused: { path: CertificateInfo[]; failure: Failure } | undefined;
   let best: CertificateInfo[] = [leaf];
   let problem = '';
   const visited = new Set<CertificateInfo>([leaf]);
 
   const extend = (cert: CertificateInfo, path: CertificateInfo[]): CertificateInfo[] | undefined => {
-    if (isAnchor(cert, anchors)) return path;
+    if (isAnchor(cert, anchors)) {
+      const failure = accept?.(path);
+      if (failure === undefined) return path;
+      refused ??= { path, failure };
+    }
     if (path.length > best.length) best = path;
     if (path.length >= MAX_CHAIN_LENGTH) {
       problem = `the chain is longer than ${MAX_CHAIN_LENGTH} certificates`;
@@ -183,6 +194,7 @@ export function buildChain(leaf: CertificateInfo, pool: readonly CertificateInfo
 
   const path = extend(leaf, [leaf]);
   if (path !== undefined) return { path, trusted: true, problem: '' };
+  if (refused !== undefined) return { path: refused.path, trusted: false, problem: refused.failure.reason, refusal: refused.failure };
   return { path: best, trusted: false, problem };
 }
 
@@ -341,14 +353,13 @@ function verifyTimestamp(ts: AuthenticodeTimestamp, outer: AuthenticodeSignature
   const accepted = ts.kind === 'rfc3161' ? [OID.ekuTimeStamping] : [OID.ekuTimeStamping, OID.ekuMicrosoftTimeStampSigning];
   if (ts.kind === 'rfc3161' && cert.extendedKeyUsage === undefined) return result(`the TSA certificate "${cert.subject}" has no extendedKeyUsage (RFC 3161 requires timeStamping)`);
   if (!hasUsage(cert, accepted)) return result(`the TSA certificate "${cert.subject}" is not valid for time stamping (no timeStamping EKU)`);
-  const chain = buildChain(cert, pool, anchors);
+  const tsTime = ts.time;
+  const chain = buildChain(cert, pool, anchors, (path) => anchorProblem(path, anchors, OID.ekuTimeStamping, tsTime));
   verdict.chain = chain.path.map((c) => c.subject);
   if (!chain.trusted) {
-    const missing = untrustedChain(chain, anchors);
-    return result(`the TSA certificate is untrusted: ${missing.code === 'ROOT_NOT_IN_STORE' ? missing.reason : chain.problem}`);
+    const missing = chain.refusal ?? untrustedChain(chain, anchors);
+    return result(`the TSA certificate is untrusted: ${missing.code === 'CHAIN_UNTRUSTED' ? chain.problem : missing.reason}`);
   }
-  const refused = anchorProblem(chain.path, anchors, OID.ekuTimeStamping, ts.time);
-  if (refused !== undefined) return result(`the TSA certificate is untrusted: ${refused.reason}`);
   const expired = validityProblem(chain.path, ts.time);
   if (expired !== undefined) return result(`the TSA certificate chain is not valid at the timestamp's time: ${expired}`);
   verdict.valid = true;
@@ -409,7 +420,8 @@ function verifyOne(signature: AuthenticodeSignature, input: VerifyAuthenticodeIn
     const timestamps = signature.timestamps.map((ts) => verifyTimestamp(ts, signature, anchors));
     const usable = timestamps.find((t) => t.time !== undefined);
     verdict.timestamp = (usable ?? timestamps[0])?.verdict ?? null;
-    const chain = buildChain(leaf, signature.certificates, anchors);
+    const judgedAt = usable?.time ?? input.at;
+    const chain = buildChain(leaf, signature.certificates, anchors, (path) => anchorProblem(path, anchors, OID.ekuCodeSigning, judgedAt));
     verdict.chain = chain.path.map((c) => c.subject);
 
     const computed = input.computedDigests.get(signature.digestAlgorithm);
@@ -431,12 +443,13 @@ function verifyOne(signature: AuthenticodeSignature, input: VerifyAuthenticodeIn
     }
 
     // The leaf always counts (even when it is itself the anchor); the anchor at the end of a trusted path does not.
-    const constrained = chain.trusted ? chain.path.slice(0, Math.max(1, chain.path.length - 1)) : chain.path;
+    const endsAtAnchor = chain.trusted || chain.refusal !== undefined;
+    const constrained = endsAtAnchor ? chain.path.slice(0, Math.max(1, chain.path.length - 1)) : chain.path;
     const restricted = constrained.find((c) => !hasUsage(c, [OID.ekuCodeSigning]));
     if (restricted !== undefined) {
       return finish(fail('invalid', 'NO_CODE_SIGNING_EKU', `"${restricted.subject}" is not valid for code signing: its extendedKeyUsage (${(restricted.extendedKeyUsage ?? []).join(', ')}) lacks codeSigning (1.3.6.1.5.5.7.3.3)`));
     }
-    if (!chain.trusted) return finish(untrustedChain(chain, anchors));
+    if (!chain.trusted && chain.refusal === undefined) return finish(untrustedChain(chain, anchors));
 
     if (timestamps.length > 0 && usable === undefined) {
       const first = timestamps[0]?.verdict;
@@ -447,9 +460,7 @@ function verifyOne(signature: AuthenticodeSignature, input: VerifyAuthenticodeIn
       return finish(fail('invalid', 'TIMESTAMP_INVALID', `the timestamp cannot be parsed: ${e?.message ?? ''} [${e?.code ?? ''}]`));
     }
 
-    const judgedAt = usable?.time ?? input.at;
-    const refused = anchorProblem(chain.path, anchors, OID.ekuCodeSigning, judgedAt);
-    if (refused !== undefined) return finish(refused);
+    if (chain.refusal !== undefined) return finish(chain.refusal);
     const expired = validityProblem(chain.path, judgedAt);
     if (expired !== undefined) {
       return finish(fail('invalid', 'CERT_EXPIRED', `${expired}${usable === undefined ? ' and there is no valid timestamp' : ' (the timestamp time)'}`));
