@@ -38,7 +38,12 @@ export const MICROSOFT_TRUST_BASE_URL = 'http://ctldl.windowsupdate.com/msdownlo
  * Authority 2011" (Microsoft's other product root). Their certificates come from the store itself
  * (certs/<SHA-1>.crt), so a pin is what makes a downloaded list trustworthy.
  */
-export const MICROSOFT_CTL_PINS: readonly { thumbprintSha1: string; sha256: string }[] = [
+export interface RootPin {
+  thumbprintSha1: string;
+  sha256: string;
+}
+
+export const MICROSOFT_CTL_PINS: readonly RootPin[] = [
   { thumbprintSha1: '3B1EFD3A66EA28B16697394703A72CA340A05BD5', sha256: 'DF545BF919A2439C36983B54CDFC903DFA4F37D3996D8D84B4C31EEC6F3C163E' },
   { thumbprintSha1: '8F43288AD272F3103B6FB1428485EA3014C0BCFE', sha256: '847DF6A78497943F27FC72EB93F9A637320A02B561D0A91B09E87A7807ED7C61' },
 ];
@@ -90,9 +95,12 @@ export interface MicrosoftTrustStore {
 }
 
 export interface LoadStoreOptions {
-  /** Override the pinned SHA-256 hashes (tests sign their own lists). */
-  pinnedSha256?: readonly string[];
+  /** Override the pinned roots (tests sign their own lists). */
+  pins?: readonly RootPin[];
 }
+
+/** A root the list names by a 20-byte SHA-1 (the only form used as a file name). */
+const THUMBPRINT = /^[0-9A-F]{40}$/;
 
 async function readIfPresent(path: string): Promise<Uint8Array | undefined> {
   try {
@@ -111,15 +119,21 @@ function parseVerified(bytes: Uint8Array, where: string): CertificateTrustList {
   }
 }
 
-/** The pinned root certificates found in `certsDir` (each checked against its SHA-256 pin). */
-async function pinnedRoots(certsDir: string, ctl: CertificateTrustList, options: LoadStoreOptions): Promise<Uint8Array[]> {
-  const pins = options.pinnedSha256 ?? MICROSOFT_CTL_PINS.map((p) => p.sha256);
+/** The pinned root certificates the list names, from `read` (each checked against its SHA-256 pin). */
+async function pinnedRoots(ctl: CertificateTrustList, options: LoadStoreOptions, read: (thumbprint: string) => Promise<Uint8Array | undefined>): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
-  for (const entry of ctl.entries) {
-    const der = await readIfPresent(join(certsDir, `${entry.thumbprintSha1}.crt`));
-    if (der !== undefined && pins.includes(sha256Hex(der))) out.push(der);
+  for (const pin of options.pins ?? MICROSOFT_CTL_PINS) {
+    if (!ctl.entries.some((e) => e.thumbprintSha1 === pin.thumbprintSha1)) continue;
+    const der = await read(pin.thumbprintSha1);
+    if (der !== undefined && sha256Hex(der) === pin.sha256) out.push(der);
   }
   return out;
+}
+
+function verified(ctl: CertificateTrustList, roots: Uint8Array[], where: string): string[] {
+  const verification = verifyCertificateTrustList(ctl, roots);
+  if (!verification.ok) throw new AbsolveError('TRUST_STORE_INVALID', `the Microsoft trust list from ${where} is not authentic: ${verification.reason}; run 'absolve trust update' again`);
+  return verification.chain;
 }
 
 /**
@@ -131,13 +145,12 @@ export async function loadMicrosoftTrustStore(dir: string, options: LoadStoreOpt
   if (bytes === undefined) return undefined;
   const ctl = parseVerified(bytes, join(dir, CTL_FILE));
   const certsDir = join(dir, CERTS_DIR);
-  const verification = verifyCertificateTrustList(ctl, await pinnedRoots(certsDir, ctl, options));
-  if (!verification.ok) throw new AbsolveError('TRUST_STORE_INVALID', `the Microsoft trust list in '${dir}' is not authentic: ${verification.reason}; run 'absolve trust update' again`);
+  const signerChain = verified(ctl, await pinnedRoots(ctl, options, (t) => readIfPresent(join(certsDir, `${t}.crt`))), `'${dir}'`);
 
   const anchors: Uint8Array[] = [];
   const constraints: AnchorConstraints[] = [];
   const missing: KnownRoot[] = [];
-  for (const entry of ctl.entries.filter(isAuthenticodeRoot)) {
+  for (const entry of ctl.entries.filter((e) => isAuthenticodeRoot(e) && THUMBPRINT.test(e.thumbprintSha1))) {
     const der = await readIfPresent(join(certsDir, `${entry.thumbprintSha1}.crt`));
     if (der === undefined || der.length > MAX_CERTIFICATE_BYTES || sha1Hex(der) !== entry.thumbprintSha1) {
       missing.push(knownRoot(entry));
@@ -152,7 +165,7 @@ export async function loadMicrosoftTrustStore(dir: string, options: LoadStoreOpt
     anchors.push(der);
     constraints.push(anchorConstraints(entry));
   }
-  return { dir, ctl, anchors, constraints, missing, signerChain: verification.chain };
+  return { dir, ctl, anchors, constraints, missing, signerChain };
 }
 
 function knownRoot(entry: CertificateTrustListEntry): KnownRoot {
@@ -283,7 +296,14 @@ async function runBounded<T>(items: readonly T[], limit: number, work: (item: T)
 async function update(dir: string, source: Source, options: LoadStoreOptions & { onProgress?: UpdateProgress }): Promise<UpdateResult> {
   const ctlBytes = await source.ctl();
   const ctl = parseVerified(ctlBytes, `${source.describe} (${CTL_FILE})`);
-  const wanted = ctl.entries.filter(isAuthenticodeRoot);
+  // Authenticate the list before acting on it: fetch only the pinned roots, verify, then the rest.
+  const fetched = new Map<string, Uint8Array | undefined>();
+  const certificate = async (thumbprint: string): Promise<Uint8Array | undefined> => {
+    if (!fetched.has(thumbprint)) fetched.set(thumbprint, await source.certificate(thumbprint));
+    return fetched.get(thumbprint);
+  };
+  verified(ctl, await pinnedRoots(ctl, options, certificate), source.describe);
+  const wanted = ctl.entries.filter((e) => isAuthenticodeRoot(e) && THUMBPRINT.test(e.thumbprintSha1));
   const staging = `${dir}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(join(staging, CERTS_DIR), { recursive: true });
@@ -291,7 +311,7 @@ async function update(dir: string, source: Source, options: LoadStoreOptions & {
     let done = 0;
     let written = 0;
     await runBounded(wanted, FETCH_CONCURRENCY, async (entry) => {
-      const der = await source.certificate(entry.thumbprintSha1);
+      const der = await certificate(entry.thumbprintSha1);
       // A certificate whose hash is not its name is not the one the list names: leave it out.
       if (der !== undefined && sha1Hex(der) === entry.thumbprintSha1) {
         await writeFile(join(staging, CERTS_DIR, `${entry.thumbprintSha1}.crt`), der);

@@ -126,6 +126,7 @@ describe('the Microsoft store from the real list', { skip: skipWithoutSharedTrus
     const server = await serve((name) => (name === 'authroot.stl' ? tampered : sharedFile(name)));
     try {
       await assert.rejects(updateMicrosoftTrustStore(dir, server.baseUrl), (e: unknown) => e instanceof AbsolveError && e.code === 'TRUST_STORE_INVALID');
+      assert.ok(server.requests.length <= 3, `only the list and the pinned roots are fetched before the list is authenticated (${server.requests.length})`);
     } finally {
       await server.close();
     }
@@ -176,12 +177,12 @@ describe('a synthetic list signed by the test CA, served for trust update', () =
     const dir = freshDir();
     try {
       await assert.rejects(updateMicrosoftTrustStore(dir, server.baseUrl), (e: unknown) => e instanceof AbsolveError && e.code === 'TRUST_STORE_INVALID');
-      const result = await updateMicrosoftTrustStore(dir, server.baseUrl, { pinnedSha256: [caSha256] });
+      const result = await updateMicrosoftTrustStore(dir, server.baseUrl, { pins: [{ thumbprintSha1: caSha1, sha256: caSha256 }] });
       assert.deepEqual([result.entries, result.certificates], [1, 1]);
     } finally {
       await server.close();
     }
-    const store = await loadMicrosoftTrustStore(dir, { pinnedSha256: [caSha256] });
+    const store = await loadMicrosoftTrustStore(dir, { pins: [{ thumbprintSha1: caSha1, sha256: caSha256 }] });
     assert.ok(store !== undefined);
     const fixture = loadSignedFixture('signed-notimestamp.exe');
     const verdict = await verifyAuthenticode({
