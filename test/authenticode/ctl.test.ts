@@ -11,7 +11,7 @@ import { OID } from '../../src/authenticode/oids.ts';
 import { buildCTL, testCA, type SyntheticEntry } from '../support/ctl-builder.ts';
 import { pemToDer, pki } from '../support/fixtures.ts';
 import { sharedTrustDir, skipWithoutSharedTrust } from '../support/shared-trust.ts';
-import { allDigests, loadSignedFixture } from './helpers.ts';
+import { allDigests, FIXTURES, loadSignedFixture } from './helpers.ts';
 
 /** A little-endian FILETIME as `openssl asn1parse` prints the property's OCTET STRING → Date (independent of src/). */
 function filetimeHex(hex: string): Date {
@@ -192,6 +192,20 @@ describe('synthetic trust lists signed by the test CA', () => {
     assert.equal(timestamped.status, 'valid', `timestamped before the disable date: ${timestamped.reason}`);
     const late = await verdictFor('signed-sha256.exe', policyFor({ disallowedFrom: new Date('2026-01-01T00:00:00Z') }));
     assert.equal(late.status === 'valid', false, 'timestamped after the disable date');
+  });
+
+  it('a refused root does not end path building: a cross-certificate to another anchor is taken', async () => {
+    const fixture = loadSignedFixture('signed-cross-x64.exe', join(FIXTURES, 'coverage'));
+    const [caB] = pemToDer(join(pki, 'ca-b.crt'));
+    assert.ok(caB !== undefined);
+    const signature = parseAuthenticodeSignature(fixture.signatureBytes);
+    const policy = policyFor({ trustedUsages: [OID.ekuTimeStamping] });
+    const at = new Date('2027-06-01T00:00:00Z'); // the cross-certificate is valid from when the fixture was built
+    const both = await verifyAuthenticode({ signature, computedDigests: allDigests(fixture), trustAnchors: [CA, caB], at, policy });
+    assert.equal(both.status, 'valid', both.reason);
+    assert.match(both.chain.at(-1) ?? '', /CN=Absolve Test Root CA B/);
+    const refusedOnly = await verifyAuthenticode({ signature, computedDigests: allDigests(fixture), trustAnchors: [CA], at, policy });
+    assert.deepEqual([refusedOnly.status, refusedOnly.reasonCode], ['untrusted', 'ROOT_USAGE_NOT_TRUSTED']);
   });
 
   it('a chain ending at a root the root program names but the store lacks is ROOT_NOT_IN_STORE, naming it and the fix', async () => {
