@@ -7,7 +7,8 @@ import { createProgram } from '../cli/program.ts';
 import { auditFiles, defaultJobs } from '../files/audit-files.ts';
 import { auditWorkerUrl, containerReaderFromSettings, type AuditSettings } from './audit-runtime.ts';
 import { loadLintConfig } from '../files/lint-config.ts';
-import { loadTrustAnchors } from '../files/trust-store.ts';
+import { loadTrustAnchors, trustStoreStatus } from '../files/trust-store.ts';
+import { defaultTrustStoreDir, importMicrosoftTrustStore, MICROSOFT_TRUST_BASE_URL, updateMicrosoftTrustStore } from '../files/microsoft-trust-store.ts';
 import { walkInputs } from '../files/walk.ts';
 import { scanDeps } from './scan-runtime.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
@@ -28,6 +29,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     version: packageVersion(),
     walkInputs,
     loadTrustAnchors,
+    trustStore: {
+      defaultBaseUrl: process.env.ABSOLVE_TRUST_BASE_URL ?? MICROSOFT_TRUST_BASE_URL,
+      update: ({ baseUrl, onProgress }) => updateMicrosoftTrustStore(defaultTrustStoreDir(), baseUrl, onProgress === undefined ? {} : { onProgress }),
+      importFrom: ({ from, onProgress }) => importMicrosoftTrustStore(defaultTrustStoreDir(), from, onProgress === undefined ? {} : { onProgress }),
+      status: () => trustStoreStatus(),
+    },
     auditFiles: (files, options) => {
       const settings: AuditSettings = { containerLimits: options.containerLimits };
       const containers = containerReaderFromSettings(settings);

@@ -133,6 +133,13 @@ export interface AuthenticodeSignature {
   paddingBytes: number;
   /** True when any padding byte is not zero (AuthenticodeLint rule 10008). */
   nonZeroPadding: boolean;
+  /**
+   * Bytes after the DER beyond the 0–7 bytes that align the WIN_CERTIFICATE to 8 bytes: data smuggled
+   * into the unhashed signature blob (CVE-2013-3900; Windows refuses it with EnableCertPaddingCheck).
+   */
+  excessPaddingBytes: number;
+  /** True when any of those excess bytes is not zero. */
+  excessPaddingNonZero: boolean;
   /** SpcAttributeTypeAndOptionalValue.type: 1.3.6.1.4.1.311.2.1.15 (SpcPeImageData) for PE files. */
   dataType: string;
   /** Present when the SpcPeImageData carries page hashes. */
@@ -186,6 +193,13 @@ export type VerdictStatus = 'valid' | 'invalid' | 'untrusted' | 'malformed';
  * - NO_CODE_SIGNING_EKU (invalid): the signer (or an intermediate) has an EKU list without codeSigning.
  * - CHAIN_UNTRUSTED (untrusted): no path from the signer to a trust anchor.
  * - CERT_EXPIRED (invalid): a chain certificate is expired or not yet valid at the judged time.
+ * - ROOT_NOT_IN_STORE (untrusted): the chain ends at a root that the root program (VerificationPolicy.knownRoots)
+ *   names but that is not among the trust anchors.
+ * - ROOT_USAGE_NOT_TRUSTED (untrusted): the anchor is not trusted for code signing / time stamping (CTL EKUs).
+ * - ROOT_NOT_BEFORE (untrusted): the signing certificate was issued on or after the anchor's NotBefore cut-off.
+ * - ROOT_DISALLOWED (untrusted): the anchor is disabled from a date on or before the judged time.
+ * - CERT_PADDING (invalid): bytes beyond the 8-byte alignment follow the PKCS #7 blob and the caller asked for
+ *   Windows' EnableCertPaddingCheck behaviour.
  * - SIGNER_CERT_NOT_FOUND, MISSING_SIGNED_ATTRIBUTES, UNSUPPORTED_ALGORITHM, DIGEST_NOT_COMPUTED,
  *   MALFORMED (malformed): the signature cannot be checked.
  */
@@ -197,6 +211,11 @@ export type VerdictReasonCode =
   | 'NO_CODE_SIGNING_EKU'
   | 'CHAIN_UNTRUSTED'
   | 'CERT_EXPIRED'
+  | 'ROOT_NOT_IN_STORE'
+  | 'ROOT_USAGE_NOT_TRUSTED'
+  | 'ROOT_NOT_BEFORE'
+  | 'ROOT_DISALLOWED'
+  | 'CERT_PADDING'
   | 'SIGNER_CERT_NOT_FOUND'
   | 'MISSING_SIGNED_ATTRIBUTES'
   | 'UNSUPPORTED_ALGORITHM'
@@ -240,4 +259,48 @@ export interface VerifyAuthenticodeInput {
   trustAnchors: readonly Uint8Array[];
   /** "Now": certificate validity is judged at this instant when no valid timestamp applies. */
   at: Date;
+  /** Root-program constraints on the anchors, known-but-absent roots, strict padding. */
+  policy?: VerificationPolicy;
+}
+
+/**
+ * What a root program's certificate trust list says about one trust anchor (Microsoft's authroot.stl:
+ * CERT_*_PROP_ID properties of the entry; https://learn.microsoft.com/en-us/security/trusted-root/deprecation).
+ * Plain data (Dates and strings) so it crosses a worker boundary.
+ */
+export interface AnchorConstraints {
+  /** Upper-case hex SHA-1 thumbprint of the anchor certificate. */
+  thumbprintSha1: string;
+  /** The entry's friendly name (for messages). */
+  name: string;
+  /** EKUs the root is trusted for (CERT_ENHKEY_USAGE_PROP_ID); undefined = every purpose. */
+  trustedUsages: readonly string[] | undefined;
+  /** EKUs removed from the root (CERT_DISALLOWED_ENHKEY_USAGE_PROP_ID). */
+  disallowedUsages: readonly string[] | undefined;
+  /** Certificates issued on or after this instant are not trusted (CERT_NOT_BEFORE_FILETIME_PROP_ID)… */
+  notBefore: Date | undefined;
+  /** …for these EKUs only (CERT_NOT_BEFORE_ENHKEY_USAGE_PROP_ID); undefined = for every EKU. */
+  notBeforeUsages: readonly string[] | undefined;
+  /** The root is disabled from this instant (CERT_DISALLOWED_FILETIME_PROP_ID); timestamped earlier signatures stay valid. */
+  disallowedFrom: Date | undefined;
+}
+
+/** A root named by a root program, identified without its certificate (for ROOT_NOT_IN_STORE). */
+export interface KnownRoot {
+  /** Upper-case hex SHA-1 thumbprint. */
+  thumbprintSha1: string;
+  name: string;
+  /** Upper-case hex subject key identifier (what a child's authorityKeyIdentifier names). */
+  keyIdentifier: string | undefined;
+}
+
+export interface VerificationPolicy {
+  /** Constraints per anchor (matched by SHA-1 thumbprint); anchors without an entry are unrestricted. */
+  anchorConstraints?: readonly AnchorConstraints[];
+  /** Roots of a root program that are not among the anchors. */
+  knownRoots?: readonly KnownRoot[];
+  /** What the user can do about a missing known root (appended to the ROOT_NOT_IN_STORE reason). */
+  missingRootAdvice?: string;
+  /** Windows' EnableCertPaddingCheck: excess bytes in the WIN_CERTIFICATE make the signature invalid. */
+  certPaddingCheck?: boolean;
 }

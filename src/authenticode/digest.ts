@@ -12,12 +12,18 @@
  * first section's PointerToRawData), sections follow back to back in ascending PointerToRawData order, each
  * padded to FileAlignment (so SizeOfRawData reaches exactly the next section), and the certificate table is
  * the last thing in the file. The streams differ only for files with gaps between the headers and the
- * sections or between sections, with overlapping/out-of-order sections, or with data after the
- * certificate table; such files are anomalies the PE parser reports. Linear hashing is also what
+ * sections or between sections, or with overlapping/out-of-order sections; such files are anomalies the PE
+ * parser reports. Linear hashing is also what
  * osslsigncode (pe_digest_calc: header up to the checksum, up to the security directory entry, then the
  * rest up to the certificate table), signtool on current Windows and most third-party verifiers do.
  * osslsigncode additionally pads the digest of an UNSIGNED file with zeros to a multiple of 8 bytes (it
  * pads the file before appending the table); that only matters when signing, not when verifying.
+ *
+ * Data after the certificate table: the spec's step 14 hashes the "extra data" from the end of the last
+ * section to the end of the file minus the certificate table (only the table is excluded), so bytes
+ * appended after the table are hashed, and the digest of such a file no longer matches (osslsigncode, which
+ * requires the table at the end of the file, fails it too). We hash them as well: nothing that the
+ * signature does not cover can make a file `valid`.
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { AuthenticodeLayout } from '../formats/pe/index.ts';
@@ -31,7 +37,7 @@ export interface ByteRange {
 }
 
 /**
- * The file ranges covered by the Authenticode digest, in file order (at most three). Throws
+ * The file ranges covered by the Authenticode digest, in file order (at most four). Throws
  * ParseError('AUTHENTICODE_BAD_LAYOUT') when the layout cannot describe a file of `fileSize` bytes
  * (fields out of order or past the end).
  */
@@ -50,6 +56,7 @@ export function authenticodeDigestRanges(layout: AuthenticodeLayout, fileSize: n
     ].filter((r) => r.end > r.start);
   }
   const { securityDirectoryEntryOffset } = layout;
+  const tableEnd = certificateTable === undefined ? fileSize : certificateTable.offset + certificateTable.size;
   const ok =
     Number.isSafeInteger(fileSize) &&
     Number.isSafeInteger(checksumOffset) &&
@@ -58,7 +65,8 @@ export function authenticodeDigestRanges(layout: AuthenticodeLayout, fileSize: n
     checksumOffset >= 0 &&
     checksumOffset + 4 <= securityDirectoryEntryOffset &&
     securityDirectoryEntryOffset + 8 <= end &&
-    end <= fileSize;
+    end <= fileSize &&
+    tableEnd <= fileSize;
   if (!ok) {
     throw authenticodeError(
       'AUTHENTICODE_BAD_LAYOUT',
@@ -69,7 +77,16 @@ export function authenticodeDigestRanges(layout: AuthenticodeLayout, fileSize: n
     { start: 0, end: checksumOffset },
     { start: checksumOffset + 4, end: securityDirectoryEntryOffset },
     { start: securityDirectoryEntryOffset + 8, end },
+    { start: tableEnd, end: fileSize },
   ].filter((r) => r.end > r.start);
+}
+
+/** Bytes of the file after the attribute certificate table (data appended after signing); 0 when unsigned. */
+export function bytesAfterCertificateTable(layout: AuthenticodeLayout, fileSize: number): { offset: number; length: number } {
+  const table = layout.certificateTable;
+  if (table === undefined) return { offset: fileSize, length: 0 };
+  const offset = table.offset + table.size;
+  return { offset, length: Math.max(0, fileSize - offset) };
 }
 
 /** The Authenticode digest of a whole file held in memory. */

@@ -7,12 +7,15 @@
  */
 export { parseAuthenticodeSignature, MAX_NESTING_DEPTH, MAX_SIGNATURES } from './parse.ts';
 export { MAX_ATTRIBUTES, MAX_ATTRIBUTE_VALUES, MAX_CERTIFICATES } from './cms.ts';
-export { authenticodeDigestRanges, computeAuthenticodeDigest, createAuthenticodeHasher } from './digest.ts';
+export { authenticodeDigestRanges, bytesAfterCertificateTable, computeAuthenticodeDigest, createAuthenticodeHasher } from './digest.ts';
 export type { AuthenticodeHasher, ByteRange } from './digest.ts';
 export { verifyAuthenticode, requiredDigestAlgorithms, summarizeCertificate, isoTime, MAX_CHAIN_LENGTH } from './verify.ts';
 export { parseCertificate, thumbprints } from './certificate.ts';
+export { parseCertificateTrustList, verifyCertificateTrustList, MAX_CTL_ENTRIES, OID_CTL } from './ctl.ts';
+export type { CertificateTrustList, CertificateTrustListEntry, CTLVerification } from './ctl.ts';
 export type { AuthenticodeErrorCode } from './errors.ts';
 export type {
+  AnchorConstraints,
   AttributeParseIssue,
   AuthenticodeCountersignature,
   AuthenticodeSignature,
@@ -22,6 +25,7 @@ export type {
   CMSAttribute,
   CMSSignerInfo,
   DigestAlgorithm,
+  KnownRoot,
   PageHashes,
   RFC3161Timestamp,
   SignatureVerdict,
@@ -29,5 +33,6 @@ export type {
   TimestampVerdict,
   VerdictReasonCode,
   VerdictStatus,
+  VerificationPolicy,
   VerifyAuthenticodeInput,
 } from './authenticode.types.ts';

@@ -136,10 +136,15 @@ function parseAt(bytes: Uint8Array, budget: ParseBudget, depth: number): Authent
     }
   });
 
+  // bCertificate starts 8 bytes into an 8-byte aligned WIN_CERTIFICATE, so 0–7 bytes after the DER align it.
+  const alignment = (8 - (der.length % 8)) % 8;
+  const excess = padding.subarray(Math.min(alignment, padding.length));
   return {
     der,
     paddingBytes: padding.length,
     nonZeroPadding: padding.some((b) => b !== 0),
+    excessPaddingBytes: excess.length,
+    excessPaddingNonZero: excess.some((b) => b !== 0),
     dataType: indirect.dataType,
     pageHashes: indirect.pageHashes,
     digestAlgorithm: indirect.digestAlgorithm,

@@ -19,18 +19,25 @@
  *     chain, AKI/SKI agree, each signature verifies, issuers are CAs (basicConstraints cA, keyCertSign
  *     when keyUsage is present; v1 roots allowed). A self-signed signer counts when it is itself an anchor;
  *  6. TIMESTAMP_INVALID: a timestamp is present but none verifies (see verifyTimestamp);
- *  7. CERT_EXPIRED: a certificate of the path is expired or not yet valid at the judged time: the
+ *  7. ROOT_USAGE_NOT_TRUSTED / ROOT_NOT_BEFORE / ROOT_DISALLOWED: the root program's constraints on the
+ *     anchor reached (input.policy.anchorConstraints, from Microsoft's CTL: see anchorProblem);
+ *  8. CERT_EXPIRED: a certificate of the path is expired or not yet valid at the judged time: the
  *     timestamp's time when a valid timestamp exists (Authenticode's rule: a timestamped signature outlives
  *     its certificate), otherwise `at`.
+ * Right after step 3, CERT_PADDING: with policy.certPaddingCheck, bytes beyond the 8-byte alignment after the
+ * PKCS #7 blob (CVE-2013-3900, Windows' EnableCertPaddingCheck) make the signature invalid.
+ * An untrusted chain whose last certificate is (or is issued by) a root of policy.knownRoots is reported as
+ * ROOT_NOT_IN_STORE, naming that root.
  * No revocation checking (no CRL/OCSP: this layer has no network). No page-hash verification.
  */
-import { bytesEqual, ParseError } from '../binary/index.ts';
+import { bytesEqual, ParseError, toHex } from '../binary/index.ts';
 import { parseCertificate, thumbprints, KEY_USAGE_KEY_CERT_SIGN } from './certificate.ts';
 import { findSignerCertificate } from './cms.ts';
 import { certificateSignedBy, digest, verifySignature } from './crypto.ts';
 import { authenticodeError } from './errors.ts';
 import { OID } from './oids.ts';
 import type {
+  AnchorConstraints,
   AuthenticodeSignature,
   AuthenticodeTimestamp,
   CertificateInfo,
@@ -42,6 +49,8 @@ import type {
   VerdictReasonCode,
   VerdictStatus,
   VerifyAuthenticodeInput,
+  KnownRoot,
+  VerificationPolicy,
 } from './authenticode.types.ts';
 
 /** Longest certificate path tried (leaf … anchor). */
@@ -49,13 +58,17 @@ export const MAX_CHAIN_LENGTH = 8;
 /** Issuer candidates tried per certificate while building a path (cross-certificates, duplicates). */
 const MAX_ISSUER_CANDIDATES = 8;
 
-interface Anchors {
+export interface Anchors {
   certificates: CertificateInfo[];
+  /** Root-program constraints by upper-case SHA-1 thumbprint. */
+  constraints: ReadonlyMap<string, AnchorConstraints>;
+  knownRoots: readonly KnownRoot[];
+  missingRootAdvice: string;
 }
 
 const parsedAnchors = new WeakMap<Uint8Array, CertificateInfo>();
 
-function loadAnchors(ders: readonly Uint8Array[]): Anchors {
+export function loadAnchors(ders: readonly Uint8Array[], policy: VerificationPolicy = {}): Anchors {
   const certificates = ders.map((der, index) => {
     let cert = parsedAnchors.get(der);
     if (cert === undefined) {
@@ -68,7 +81,12 @@ function loadAnchors(ders: readonly Uint8Array[]): Anchors {
     }
     return cert;
   });
-  return { certificates };
+  return {
+    certificates,
+    constraints: new Map((policy.anchorConstraints ?? []).map((c) => [c.thumbprintSha1.toUpperCase(), c])),
+    knownRoots: policy.knownRoots ?? [],
+    missingRootAdvice: policy.missingRootAdvice ?? '',
+  };
 }
 
 function isAnchor(cert: CertificateInfo, anchors: Anchors): boolean {
@@ -98,12 +116,14 @@ export function summarizeCertificate(cert: CertificateInfo): CertificateSummary 
 // Path building
 // ---------------------------------------------------------------------------------------------
 
-interface ChainResult {
+export interface ChainResult {
   /** Leaf first; ends at the anchor when `trusted`, else as far as issuers were found. */
   path: CertificateInfo[];
   trusted: boolean;
   /** Why the path stops, when not trusted. */
   problem: string;
+  /** Set when every path found ends at an anchor the root program refuses (the first refusal). */
+  refusal?: Failure;
 }
 
 function namesMatch(a: CertificateInfo['subjectDER'], b: CertificateInfo['issuerDER'], aText: string, bText: string): boolean {
@@ -118,13 +138,22 @@ function canIssue(issuer: CertificateInfo): boolean {
   return issuer.version < 3 && issuer.isCA === undefined;
 }
 
-function buildChain(leaf: CertificateInfo, pool: readonly CertificateInfo[], anchors: Anchors): ChainResult {
+/**
+ * `accept` judges a path that reached an anchor (root-program constraints): a refused anchor does not end the
+ * search, another path (a cross-certificate to another anchor) may still be accepted.
+ */
+export function buildChain(leaf: CertificateInfo, pool: readonly CertificateInfo[], anchors: Anchors, accept?: (path: readonly CertificateInfo[]) => Failure | undefined): ChainResult {
+  let refused: { path: CertificateInfo[]; failure: Failure } | undefined;
   let best: CertificateInfo[] = [leaf];
   let problem = '';
   const visited = new Set<CertificateInfo>([leaf]);
 
   const extend = (cert: CertificateInfo, path: CertificateInfo[]): CertificateInfo[] | undefined => {
-    if (isAnchor(cert, anchors)) return path;
+    if (isAnchor(cert, anchors)) {
+      const failure = accept?.(path);
+      if (failure === undefined) return path;
+      refused ??= { path, failure };
+    }
     if (path.length > best.length) best = path;
     if (path.length >= MAX_CHAIN_LENGTH) {
       problem = `the chain is longer than ${MAX_CHAIN_LENGTH} certificates`;
@@ -165,10 +194,11 @@ function buildChain(leaf: CertificateInfo, pool: readonly CertificateInfo[], anc
 
   const path = extend(leaf, [leaf]);
   if (path !== undefined) return { path, trusted: true, problem: '' };
+  if (refused !== undefined) return { path: refused.path, trusted: false, problem: refused.failure.reason, refusal: refused.failure };
   return { path: best, trusted: false, problem };
 }
 
-function validityProblem(path: readonly CertificateInfo[], at: Date): string | undefined {
+export function validityProblem(path: readonly CertificateInfo[], at: Date): string | undefined {
   const t = at.getTime();
   for (const c of path) {
     if (t < c.notBefore.getTime()) return `"${c.subject}" is not valid before ${isoTime(c.notBefore)} (checked at ${isoTime(at)})`;
@@ -177,15 +207,65 @@ function validityProblem(path: readonly CertificateInfo[], at: Date): string | u
   return undefined;
 }
 
-function hasUsage(cert: CertificateInfo, accepted: readonly string[]): boolean {
+export function hasUsage(cert: CertificateInfo, accepted: readonly string[]): boolean {
   return cert.extendedKeyUsage === undefined || cert.extendedKeyUsage.some((u) => accepted.includes(u));
+}
+
+const USAGE_NAMES: Readonly<Record<string, string>> = { [OID.ekuCodeSigning]: 'code signing', [OID.ekuTimeStamping]: 'time stamping' };
+
+/**
+ * The root program's verdict on the anchor that ends a trusted path, for `usage` (codeSigning or
+ * timeStamping), judged at `at` (the timestamp's time, else "now"). Microsoft's deprecation states
+ * (https://learn.microsoft.com/en-us/security/trusted-root/deprecation):
+ * - EKU removal: the root is no longer trusted for that EKU, timestamp or not (CTL EKU list, disallowed EKUs);
+ * - NotBefore: certificates issued on or after the date are not trusted (for the listed EKUs, or all);
+ * - Disable: nothing chaining to the root is trusted, except signatures timestamped before the date.
+ */
+export function anchorProblem(path: readonly CertificateInfo[], anchors: Anchors, usage: string, at: Date): Failure | undefined {
+  const anchor = path[path.length - 1];
+  const leaf = path[0];
+  if (anchor === undefined || leaf === undefined || anchors.constraints.size === 0) return undefined;
+  const c = anchors.constraints.get(thumbprints(anchor).sha1);
+  if (c === undefined) return undefined;
+  const what = USAGE_NAMES[usage] ?? usage;
+  const root = `the root "${c.name || anchor.subject}" (${c.thumbprintSha1})`;
+  if ((c.trustedUsages !== undefined && !c.trustedUsages.includes(usage)) || (c.disallowedUsages?.includes(usage) ?? false)) {
+    return fail('untrusted', 'ROOT_USAGE_NOT_TRUSTED', `${root} is not trusted for ${what} by the root program (trusted for: ${(c.trustedUsages ?? []).join(', ') || 'nothing'})`);
+  }
+  if (c.notBefore !== undefined && (c.notBeforeUsages === undefined || c.notBeforeUsages.length === 0 || c.notBeforeUsages.includes(usage))) {
+    if (leaf.notBefore.getTime() >= c.notBefore.getTime()) {
+      return fail('untrusted', 'ROOT_NOT_BEFORE', `${root} no longer trusts certificates issued from ${isoTime(c.notBefore)} for ${what}; "${leaf.subject}" was issued ${isoTime(leaf.notBefore)}`);
+    }
+  }
+  if (c.disallowedFrom !== undefined && at.getTime() >= c.disallowedFrom.getTime()) {
+    return fail('untrusted', 'ROOT_DISALLOWED', `${root} is disabled by the root program since ${isoTime(c.disallowedFrom)} (checked at ${isoTime(at)}; only signatures timestamped before that date stay valid)`);
+  }
+  return undefined;
+}
+
+/** The known root that an untrusted path stops at or under, when the root program names one. */
+export function missingKnownRoot(path: readonly CertificateInfo[], anchors: Anchors): KnownRoot | undefined {
+  const last = path[path.length - 1];
+  if (last === undefined || anchors.knownRoots.length === 0) return undefined;
+  const sha1 = thumbprints(last).sha1;
+  const aki = last.authorityKeyIdentifier === undefined ? undefined : toHex(last.authorityKeyIdentifier, true);
+  return anchors.knownRoots.find((r) => r.thumbprintSha1.toUpperCase() === sha1 || (aki !== undefined && r.keyIdentifier?.toUpperCase() === aki));
+}
+
+function untrustedChain(chain: ChainResult, anchors: Anchors): Failure {
+  const root = missingKnownRoot(chain.path, anchors);
+  if (root !== undefined) {
+    const advice = anchors.missingRootAdvice === '' ? '' : `: ${anchors.missingRootAdvice}`;
+    return fail('untrusted', 'ROOT_NOT_IN_STORE', `the chain ends at the root "${root.name}" (${root.thumbprintSha1}) of Microsoft's root program, which is not in the trust store${advice}`);
+  }
+  return fail('untrusted', 'CHAIN_UNTRUSTED', `the signer does not chain to a trust anchor: ${chain.problem}`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // SignerInfo check (shared by the primary signer, RFC 3161 TSAs and legacy countersigners)
 // ---------------------------------------------------------------------------------------------
 
-interface Failure {
+export interface Failure {
   status: VerdictStatus;
   code: VerdictReasonCode;
   reason: string;
@@ -199,7 +279,7 @@ function fail(status: VerdictStatus, code: VerdictReasonCode, reason: string): F
  * RFC 5652 section 5.4: messageDigest = hash(content) and the signature over DER(SET OF signedAttrs).
  * `content` is what the signer hashed; `expectedContentType` the required contentType attribute value.
  */
-function checkSignerInfo(signer: CMSSignerInfo, cert: CertificateInfo, content: Uint8Array, expectedContentType: string | undefined, who: string): Failure | undefined {
+export function checkSignerInfo(signer: CMSSignerInfo, cert: CertificateInfo, content: Uint8Array, expectedContentType: string | undefined, who: string): Failure | undefined {
   if (signer.signedAttributesDER === undefined) return fail('malformed', 'MISSING_SIGNED_ATTRIBUTES', `the ${who} has no signed attributes`);
   if (signer.digestAlgorithm === undefined) return fail('malformed', 'UNSUPPORTED_ALGORITHM', `the ${who} uses the unsupported digest algorithm ${signer.digestAlgorithmOid}`);
   if (expectedContentType !== undefined && signer.contentType !== expectedContentType) {
@@ -273,9 +353,13 @@ function verifyTimestamp(ts: AuthenticodeTimestamp, outer: AuthenticodeSignature
   const accepted = ts.kind === 'rfc3161' ? [OID.ekuTimeStamping] : [OID.ekuTimeStamping, OID.ekuMicrosoftTimeStampSigning];
   if (ts.kind === 'rfc3161' && cert.extendedKeyUsage === undefined) return result(`the TSA certificate "${cert.subject}" has no extendedKeyUsage (RFC 3161 requires timeStamping)`);
   if (!hasUsage(cert, accepted)) return result(`the TSA certificate "${cert.subject}" is not valid for time stamping (no timeStamping EKU)`);
-  const chain = buildChain(cert, pool, anchors);
+  const tsTime = ts.time;
+  const chain = buildChain(cert, pool, anchors, (path) => anchorProblem(path, anchors, OID.ekuTimeStamping, tsTime));
   verdict.chain = chain.path.map((c) => c.subject);
-  if (!chain.trusted) return result(`the TSA certificate is untrusted: ${chain.problem}`);
+  if (!chain.trusted) {
+    const missing = chain.refusal ?? untrustedChain(chain, anchors);
+    return result(`the TSA certificate is untrusted: ${missing.code === 'CHAIN_UNTRUSTED' ? chain.problem : missing.reason}`);
+  }
   const expired = validityProblem(chain.path, ts.time);
   if (expired !== undefined) return result(`the TSA certificate chain is not valid at the timestamp's time: ${expired}`);
   verdict.valid = true;
@@ -336,7 +420,8 @@ function verifyOne(signature: AuthenticodeSignature, input: VerifyAuthenticodeIn
     const timestamps = signature.timestamps.map((ts) => verifyTimestamp(ts, signature, anchors));
     const usable = timestamps.find((t) => t.time !== undefined);
     verdict.timestamp = (usable ?? timestamps[0])?.verdict ?? null;
-    const chain = buildChain(leaf, signature.certificates, anchors);
+    const judgedAt = usable?.time ?? input.at;
+    const chain = buildChain(leaf, signature.certificates, anchors, (path) => anchorProblem(path, anchors, OID.ekuCodeSigning, judgedAt));
     verdict.chain = chain.path.map((c) => c.subject);
 
     const computed = input.computedDigests.get(signature.digestAlgorithm);
@@ -347,14 +432,24 @@ function verifyOne(signature: AuthenticodeSignature, input: VerifyAuthenticodeIn
 
     const signerProblem = checkSignerInfo(signature.signer, leaf, signature.indirectDataContent, OID.spcIndirectDataContent, 'signer');
     if (signerProblem !== undefined) return finish(signerProblem);
+    if (input.policy?.certPaddingCheck === true && signature.excessPaddingBytes > 0) {
+      return finish(
+        fail(
+          'invalid',
+          'CERT_PADDING',
+          `${signature.excessPaddingBytes} ${signature.excessPaddingNonZero ? 'non-zero' : 'zero'} byte(s) follow the PKCS #7 signature inside the WIN_CERTIFICATE beyond its 8-byte alignment: not covered by the signature (CVE-2013-3900; refused under EnableCertPaddingCheck)`,
+        ),
+      );
+    }
 
     // The leaf always counts (even when it is itself the anchor); the anchor at the end of a trusted path does not.
-    const constrained = chain.trusted ? chain.path.slice(0, Math.max(1, chain.path.length - 1)) : chain.path;
+    const endsAtAnchor = chain.trusted || chain.refusal !== undefined;
+    const constrained = endsAtAnchor ? chain.path.slice(0, Math.max(1, chain.path.length - 1)) : chain.path;
     const restricted = constrained.find((c) => !hasUsage(c, [OID.ekuCodeSigning]));
     if (restricted !== undefined) {
       return finish(fail('invalid', 'NO_CODE_SIGNING_EKU', `"${restricted.subject}" is not valid for code signing: its extendedKeyUsage (${(restricted.extendedKeyUsage ?? []).join(', ')}) lacks codeSigning (1.3.6.1.5.5.7.3.3)`));
     }
-    if (!chain.trusted) return finish(fail('untrusted', 'CHAIN_UNTRUSTED', `the signer does not chain to a trust anchor: ${chain.problem}`));
+    if (!chain.trusted && chain.refusal === undefined) return finish(untrustedChain(chain, anchors));
 
     if (timestamps.length > 0 && usable === undefined) {
       const first = timestamps[0]?.verdict;
@@ -365,7 +460,7 @@ function verifyOne(signature: AuthenticodeSignature, input: VerifyAuthenticodeIn
       return finish(fail('invalid', 'TIMESTAMP_INVALID', `the timestamp cannot be parsed: ${e?.message ?? ''} [${e?.code ?? ''}]`));
     }
 
-    const judgedAt = usable?.time ?? input.at;
+    if (chain.refusal !== undefined) return finish(chain.refusal);
     const expired = validityProblem(chain.path, judgedAt);
     if (expired !== undefined) {
       return finish(fail('invalid', 'CERT_EXPIRED', `${expired}${usable === undefined ? ' and there is no valid timestamp' : ' (the timestamp time)'}`));
@@ -387,7 +482,7 @@ function verifyOne(signature: AuthenticodeSignature, input: VerifyAuthenticodeIn
  */
 export function verifyAuthenticode(input: VerifyAuthenticodeInput): Promise<SignatureVerdict> {
   try {
-    const anchors = loadAnchors(input.trustAnchors);
+    const anchors = loadAnchors(input.trustAnchors, input.policy);
     return Promise.resolve(verifyOne(input.signature, input, anchors));
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));

@@ -14,6 +14,8 @@ import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerRulesCommand } from './commands/rules-command.ts';
 import { registerMonitorCommands } from './commands/monitor-command.ts';
 import { registerScanCommands, type ScanCommandDeps } from './commands/scan-command.ts';
+import { certPaddingCheckOption, registerTrustCommand, trustStoreOption, type LoadedTrustAnchors, type TrustCommandDeps, type TrustLoadOptions, type TrustStoreChoice } from './commands/trust-command.ts';
+import type { VerificationPolicy } from '../authenticode/index.ts';
 import { applyLint, DEFAULT_RULE_PARAMETERS, EMPTY_LINT_CONFIG, LintConfigError, normalizeThumbprint, type LintConfig, type RuleParameters } from '../core/lint/index.ts';
 import { createProgress } from './progress.ts';
 import { renderAuditJSON, renderAuditTable } from './render-audit.ts';
@@ -25,13 +27,17 @@ import { renderAuditSARIF } from './render-sarif.ts';
 export interface CliDeps {
   version: string;
   walkInputs(inputs: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string }>>;
-  loadTrustAnchors(options: { trustPaths: readonly string[]; includeDefaultRoots: boolean }): Promise<Uint8Array[]>;
+  /** The root store (`--trust-store`, Microsoft's when imported) plus `--trust` anchors, and the verification policy. */
+  loadTrustAnchors(options: TrustLoadOptions): Promise<LoadedTrustAnchors>;
+  /** `absolve trust update|status`. */
+  trustStore: TrustCommandDeps['trustStore'];
   auditFiles(
     files: ReadonlyArray<{ displayPath: string; fsPath: string }>,
     options: {
       jobs: number;
       hashes: readonly HashAlgorithm[];
       trustAnchors: readonly Uint8Array[];
+      verificationPolicy?: VerificationPolicy;
       at: Date;
       limits: AuditLimits;
       /** null: do not look inside installers and archives. */
@@ -72,6 +78,8 @@ interface AuditFlags {
   hashes: string;
   trust: string[];
   defaultTrust: boolean;
+  trustStore?: TrustStoreChoice;
+  certPaddingCheck: boolean;
   at?: string;
   jobs?: number;
   progress: boolean;
@@ -106,7 +114,9 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     .option('--expiry-days <n>', `warn when the signing certificate expires within this many days (rule ABS-SIG-017; default ${DEFAULT_RULE_PARAMETERS.expiryDays})`, positiveInt('--expiry-days'))
     .option('--hashes <list>', 'digests per file, comma-separated: sha256,sha1,md5,sha512 (sha256 is always computed)', 'sha256')
     .option('--trust <path>', 'trust anchor certificate (PEM or DER file, or a folder of them); repeatable', collect, [])
-    .option('--no-default-trust', "do not trust Node's bundled root certificates")
+    .option('--no-default-trust', 'trust only the --trust anchors (same as --trust-store none)')
+    .addOption(trustStoreOption())
+    .addOption(certPaddingCheckOption())
     .option('--at <time>', 'judge certificate validity at this ISO 8601 time instead of now (reproducible audits)')
     .option('-j, --jobs <n>', 'parallel workers (default: CPU count, max 8; 1 = no worker threads)', positiveInt('--jobs'))
     .option('--no-progress', 'never draw the progress bar')
@@ -140,6 +150,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     registerScanCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));
     registerMonitorCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));
   }
+  registerTrustCommand(program, deps);
   registerDataCommands(program, deps);
 
   return {
@@ -173,7 +184,7 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
     if (Number.isNaN(at.getTime())) throw new AbsolveError('USAGE', `--at takes an ISO 8601 time such as 2026-01-31T12:00:00Z (got '${flags.at}')`);
   }
   const lint = await lintSetup(deps, flags, at);
-  const trustAnchors = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust });
+  const trust = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust, store: flags.trustStore, certPaddingCheck: flags.certPaddingCheck });
   const files = await deps.walkInputs(paths);
   const progress = createProgress(deps.stderr, flags.progress);
   progress.start(files.length, 'auditing');
@@ -182,7 +193,8 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
     artifacts = await deps.auditFiles(files, {
       jobs: flags.jobs ?? deps.defaultJobs(),
       hashes,
-      trustAnchors,
+      trustAnchors: trust.anchors,
+      verificationPolicy: trust.policy,
       at,
       limits: { maxParsedPEBytes: flags.maxParsedPeBytes, maxCertificateTableBytes: flags.maxCertificateTableBytes },
       containerLimits: flags.containers

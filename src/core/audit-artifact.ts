@@ -16,6 +16,7 @@ import {
   type PEImage,
 } from '../formats/pe/index.ts';
 import {
+  bytesAfterCertificateTable,
   createAuthenticodeHasher,
   parseAuthenticodeSignature,
   requiredDigestAlgorithms,
@@ -23,6 +24,7 @@ import {
   type AuthenticodeSignature,
   type DigestAlgorithm,
   type SignatureVerdict,
+  type VerificationPolicy,
 } from '../authenticode/index.ts';
 import type { ArtifactReport, Finding, HashAlgorithm, PESummary, SignatureReport } from './audit.types.ts';
 import type { AuditLimits } from './limits.ts';
@@ -40,6 +42,8 @@ export interface AuditArtifactOptions {
   /** The instant signatures are judged at when no timestamp applies. */
   at: Date;
   limits: AuditLimits;
+  /** Root-program constraints, known-but-absent roots, strict padding (see VerificationPolicy). */
+  verificationPolicy?: VerificationPolicy;
 }
 
 /** Names that promise a Windows PE; a non-PE behind one of them is a violation (a broken or disguised file). */
@@ -174,19 +178,27 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
   }
   report.pe = summarizePE(headers, image);
 
+  let verdict: SignatureVerdict | undefined;
   if (prepared.signature !== undefined && authHasher !== undefined) {
-    const verdict = await verifyAuthenticode({
+    verdict = await verifyAuthenticode({
       signature: prepared.signature,
       computedDigests: authHasher.digest(),
       trustAnchors: options.trustAnchors,
       at: options.at,
+      policy: options.verificationPolicy,
     });
     report.signature = toSignatureReport(verdict);
+    const appended = bytesAfterCertificateTable(headers.authenticode, size);
+    if (verdict.reasonCode === 'DIGEST_MISMATCH' && appended.length > 0) {
+      // Name the cause: the spec hashes everything but the certificate table, so appended bytes break the digest.
+      report.signature.reason = `${appended.length} byte(s) appended after the attribute certificate table (at offset ${appended.offset}) are not covered by the signature: the file's ${verdict.digestAlgorithm ?? ''} Authenticode digest, which includes them as the specification computes it, does not match the signed digest`;
+    }
   } else {
     report.signature = prepared.report;
   }
   report.findings = findings;
-  report.lintFacts = collectLintFacts({ path: options.path, image, bytes: kept, signature: prepared.signature, verdict: report.signature });
+  // The verifier's own verdict carries whether the timestamp verified; the report keeps only its time.
+  report.lintFacts = collectLintFacts({ path: options.path, image, bytes: kept, signature: prepared.signature, verdict: verdict === undefined ? report.signature : { ...verdict, reason: report.signature.reason } });
 }
 
 interface PreparedSignature {

@@ -153,7 +153,7 @@ async function verifyContainerSignature(material: ContainerSignatureMaterial | u
     return statusOnly('malformed', error.code, `the signature cannot be parsed: ${error.message}`);
   }
   const computed = new Map<DigestAlgorithm, Uint8Array>(requiredDigestAlgorithms(signature).map((algorithm) => [algorithm, material.computeDigest(algorithm)]));
-  const report = toSignatureReport(await verifyAuthenticode({ signature, computedDigests: computed, trustAnchors: options.trustAnchors, at: options.at }));
+  const report = toSignatureReport(await verifyAuthenticode({ signature, computedDigests: computed, trustAnchors: options.trustAnchors, at: options.at, policy: options.verificationPolicy }));
   if (material.ex !== undefined && report.status !== 'malformed') {
     // MsiDigitalSignatureEx: the pre-hash of the streams' metadata must match what the signer recorded.
     const prehash = material.ex.compute(signature.digestAlgorithm);

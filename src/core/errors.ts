@@ -9,6 +9,12 @@ export type AbsolveErrorCode =
   | 'IO_ERROR'
   | 'TRUST_ANCHOR_UNREADABLE'
   | 'TRUST_ANCHOR_INVALID'
+  /** The Microsoft trust store (authroot.stl) does not parse or is not signed under a pinned Microsoft root. */
+  | 'TRUST_STORE_INVALID'
+  /** `--trust-store microsoft` but no store was imported (`absolve trust update`). */
+  | 'TRUST_STORE_MISSING'
+  /** `absolve trust update` could not download the list or a certificate. */
+  | 'TRUST_UPDATE_FAILED'
   | 'OUTPUT_UNWRITABLE'
   | 'CONFIG_INVALID'
   | ReleaseErrorCode

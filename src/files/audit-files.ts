@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { VerificationPolicy } from '../authenticode/index.ts';
 import type { AuditArtifactOptions } from '../core/audit-artifact.ts';
 import { auditTree } from '../core/audit-tree.ts';
 import type { ArtifactReport, HashAlgorithm } from '../core/audit.types.ts';
@@ -13,6 +14,7 @@ export interface AuditFilesOptions {
   jobs: number;
   hashes: readonly HashAlgorithm[];
   trustAnchors: readonly Uint8Array[];
+  verificationPolicy?: VerificationPolicy;
   at: Date;
   limits: AuditLimits;
   /** Plain-data settings handed to every worker (e.g. container limits); src/app gives them meaning. */
@@ -68,6 +70,7 @@ function workerEntry(url: URL): [string | URL, { eval?: boolean }] {
 export interface WorkerData {
   hashes: HashAlgorithm[];
   trustAnchors: Uint8Array[];
+  verificationPolicy: VerificationPolicy | undefined;
   at: string;
   limits: AuditLimits;
   settings: unknown;
@@ -108,7 +111,13 @@ export async function drainQueue(
  * from one shared queue. Results come back in input order.
  */
 export async function auditFiles(files: readonly WalkedFile[], options: AuditFilesOptions, runtime: AuditRuntime): Promise<ArtifactReport[]> {
-  const shared: SharedOptions = { hashes: options.hashes, trustAnchors: options.trustAnchors, at: options.at, limits: options.limits };
+  const shared: SharedOptions = {
+    hashes: options.hashes,
+    trustAnchors: options.trustAnchors,
+    at: options.at,
+    limits: options.limits,
+    verificationPolicy: options.verificationPolicy,
+  };
   const results: ArtifactReport[][] = new Array<ArtifactReport[]>(files.length);
   const record = (index: number, reports: ArtifactReport[]): void => {
     results[index] = reports;
@@ -120,6 +129,7 @@ export async function auditFiles(files: readonly WalkedFile[], options: AuditFil
   const workerData: WorkerData = {
     hashes: [...shared.hashes],
     trustAnchors: [...shared.trustAnchors],
+    verificationPolicy: shared.verificationPolicy,
     at: shared.at.toISOString(),
     limits: shared.limits,
     settings: options.workerSettings,

@@ -2,18 +2,41 @@ import { X509Certificate } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
+import type { VerificationPolicy } from '../authenticode/index.ts';
 import { AbsolveError } from '../core/errors.ts';
+import { MICROSOFT_ROOT_INDEX } from './microsoft-root-index.ts';
+import { defaultTrustStoreDir, loadMicrosoftTrustStore } from './microsoft-trust-store.ts';
 
 /**
  * Trust anchors for code signing and timestamping.
- * The default store is Node's bundled Mozilla root set: the closest portable stand-in for the
- * Windows root store (it lacks Microsoft's own roots, so Microsoft-signed files verify only when
- * those roots are passed with --trust). `--trust` adds PEM/DER files or folders of them.
+ * - `microsoft`: the Microsoft Trusted Root Program (authroot.stl and its roots) imported by
+ *   `absolve trust update`, with each root's EKU, NotBefore and Disallowed limits: what Windows judges
+ *   Authenticode against. The default once it has been imported.
+ * - `node`: Node's bundled Mozilla root set (TLS roots; it lacks Microsoft's own roots). The default before.
+ * - `none`: only the `--trust` anchors.
+ * `--trust` adds PEM/DER files or folders of them, unrestricted, to any of them.
  */
+export type TrustStoreChoice = 'microsoft' | 'node' | 'none';
+
 export interface TrustOptions {
   trustPaths: readonly string[];
+  /** false (`--no-default-trust`) = store `none`. */
   includeDefaultRoots: boolean;
+  /** Explicit `--trust-store`; undefined = `microsoft` when imported, else `node`. */
+  store?: TrustStoreChoice | undefined;
+  /** Where the Microsoft store lives (default: the user's cache, see defaultTrustStoreDir). */
+  storeDir?: string;
+  /** Windows' EnableCertPaddingCheck (`--cert-padding-check`). */
+  certPaddingCheck?: boolean;
 }
+
+export interface LoadedTrust {
+  anchors: Uint8Array[];
+  policy: VerificationPolicy;
+  store: TrustStoreChoice;
+}
+
+export const TRUST_UPDATE_ADVICE = "run 'absolve trust update' to use Microsoft's root program (or pass the root with --trust)";
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 const CERT_EXTENSIONS = /\.(pem|crt|cer|der)$/i;
@@ -48,9 +71,35 @@ async function certificatesFromFile(path: string): Promise<Uint8Array[]> {
   return certs;
 }
 
-export async function loadTrustAnchors(options: TrustOptions): Promise<Uint8Array[]> {
-  const anchors: Uint8Array[] = options.includeDefaultRoots ? [...defaultTrustAnchors()] : [];
-  for (const path of options.trustPaths) {
+/** The anchors and the verification policy for `audit` and `release add`. */
+export async function loadTrustAnchors(options: TrustOptions): Promise<LoadedTrust> {
+  const dir = options.storeDir ?? defaultTrustStoreDir();
+  let choice: TrustStoreChoice = options.store ?? (options.includeDefaultRoots ? 'node' : 'none');
+  let microsoft = choice === 'microsoft' || options.store === undefined ? await loadMicrosoftTrustStore(dir) : undefined;
+  if (options.store === undefined && options.includeDefaultRoots && microsoft !== undefined) choice = 'microsoft';
+  if (choice !== 'microsoft') microsoft = undefined;
+  if (choice === 'microsoft' && microsoft === undefined) {
+    throw new AbsolveError('TRUST_STORE_MISSING', `no Microsoft trust store in '${dir}': run 'absolve trust update' (or 'absolve trust update --from DIR' offline) first`);
+  }
+  const policy: VerificationPolicy = { certPaddingCheck: options.certPaddingCheck ?? false };
+  let anchors: Uint8Array[];
+  if (microsoft !== undefined) {
+    anchors = [...microsoft.anchors];
+    policy.anchorConstraints = microsoft.constraints;
+    policy.knownRoots = microsoft.missing;
+    policy.missingRootAdvice = "its certificate is missing from the Microsoft trust store: run 'absolve trust update'";
+  } else {
+    anchors = choice === 'node' ? [...defaultTrustAnchors()] : [];
+    policy.knownRoots = MICROSOFT_ROOT_INDEX;
+    policy.missingRootAdvice = TRUST_UPDATE_ADVICE;
+  }
+  anchors.push(...(await loadAnchorPaths(options.trustPaths)));
+  return { anchors, policy, store: choice };
+}
+
+async function loadAnchorPaths(paths: readonly string[]): Promise<Uint8Array[]> {
+  const anchors: Uint8Array[] = [];
+  for (const path of paths) {
     let info;
     try {
       info = await stat(path);
@@ -65,4 +114,56 @@ export async function loadTrustAnchors(options: TrustOptions): Promise<Uint8Arra
     }
   }
   return anchors;
+}
+
+export interface TrustStoreStatus {
+  defaultStore: 'microsoft' | 'node';
+  dir: string;
+  microsoft: null | {
+    thisUpdate: Date;
+    nextUpdate: Date | null;
+    sequenceNumber: string;
+    entries: number;
+    authenticodeRoots: number;
+    anchors: number;
+    missing: number;
+    disallowed: number;
+    notBefore: number;
+    signerChain: string[];
+  };
+  problem: string | null;
+  nodeRoots: number;
+}
+
+/** What `absolve trust status` shows. A store that exists but does not verify is reported, not thrown. */
+export async function trustStoreStatus(dir: string = defaultTrustStoreDir()): Promise<TrustStoreStatus> {
+  const nodeRoots = defaultTrustAnchors().length;
+  let store;
+  try {
+    store = await loadMicrosoftTrustStore(dir);
+  } catch (error) {
+    if (!(error instanceof AbsolveError)) throw error;
+    return { defaultStore: 'node', dir, microsoft: null, problem: `${error.code}: ${error.message}`, nodeRoots };
+  }
+  if (store === undefined) return { defaultStore: 'node', dir, microsoft: null, problem: null, nodeRoots };
+  const { ctl } = store;
+  const roots = store.anchors.length + store.missing.length;
+  return {
+    defaultStore: 'microsoft',
+    dir,
+    microsoft: {
+      thisUpdate: ctl.thisUpdate,
+      nextUpdate: ctl.nextUpdate ?? null,
+      sequenceNumber: ctl.sequenceNumber,
+      entries: ctl.entries.length,
+      authenticodeRoots: roots,
+      anchors: store.anchors.length,
+      missing: store.missing.length,
+      disallowed: ctl.entries.filter((e) => e.disallowedFrom !== undefined).length,
+      notBefore: ctl.entries.filter((e) => e.notBefore !== undefined).length,
+      signerChain: store.signerChain,
+    },
+    problem: null,
+    nodeRoots,
+  };
 }

@@ -10,18 +10,23 @@ describe('src/authenticode public API', () => {
       'MAX_ATTRIBUTE_VALUES',
       'MAX_CERTIFICATES',
       'MAX_CHAIN_LENGTH',
+      'MAX_CTL_ENTRIES',
       'MAX_NESTING_DEPTH',
       'MAX_SIGNATURES',
+      'OID_CTL',
       'authenticodeDigestRanges',
+      'bytesAfterCertificateTable',
       'computeAuthenticodeDigest',
       'createAuthenticodeHasher',
       'isoTime',
       'parseAuthenticodeSignature',
       'parseCertificate',
+      'parseCertificateTrustList',
       'requiredDigestAlgorithms',
       'summarizeCertificate',
       'thumbprints',
       'verifyAuthenticode',
+      'verifyCertificateTrustList',
     ]);
   });
 });

@@ -20,6 +20,8 @@ import type { BlobSource, OpenedStore } from '../../core/releases/ports.ts';
 import { DEFAULT_CHANNEL, recordRelease, validateReleaseKey, type RecordReleaseResult } from '../../core/releases/record-release.ts';
 import type { ReleaseDetail, ReleaseFinding, ReleaseHeader, SignerRef } from '../../core/releases/release.types.ts';
 import type { CliDeps } from '../program.ts';
+import type { VerificationPolicy } from '../../authenticode/index.ts';
+import { certPaddingCheckOption, trustStoreOption, type TrustStoreChoice } from './trust-command.ts';
 import { createProgress } from '../progress.ts';
 import { renderAuditTable } from '../render-audit.ts';
 
@@ -35,7 +37,15 @@ export type ReleaseCommandDeps = Pick<CliDeps, 'version' | 'walkInputs' | 'loadT
   /** The same audit `absolve audit` runs; container members come back as `outer!/member` reports after their container. */
   auditFiles(
     files: ReadonlyArray<{ displayPath: string; fsPath: string }>,
-    options: { jobs: number; hashes: readonly HashAlgorithm[]; trustAnchors: readonly Uint8Array[]; at: Date; limits: AuditLimits; onResult?: () => void },
+    options: {
+      jobs: number;
+      hashes: readonly HashAlgorithm[];
+      trustAnchors: readonly Uint8Array[];
+      verificationPolicy?: VerificationPolicy;
+      at: Date;
+      limits: AuditLimits;
+      onResult?: () => void;
+    },
   ): Promise<ArtifactReport[]>;
 };
 
@@ -148,6 +158,8 @@ interface AddFlags {
   db?: string;
   trust: string[];
   defaultTrust: boolean;
+  trustStore?: TrustStoreChoice;
+  certPaddingCheck: boolean;
   at?: string;
   jobs?: number;
   replace: boolean;
@@ -186,7 +198,9 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
     .option('--replace', 'overwrite a recorded release of this version whose files differ', false)
     .addOption(dbOption())
     .option('--trust <path>', 'trust anchor certificate (PEM or DER file, or a folder of them); repeatable', collect, [])
-    .option('--no-default-trust', "do not trust Node's bundled root certificates")
+    .option('--no-default-trust', 'trust only the --trust anchors (same as --trust-store none)')
+    .addOption(trustStoreOption())
+    .addOption(certPaddingCheckOption())
     .option('--at <time>', 'judge certificate validity at this ISO 8601 time instead of now')
     .option('-j, --jobs <n>', 'parallel workers (default: CPU count, max 8)', positiveInt('--jobs'))
     .option('--no-progress', 'never draw the progress bar')
@@ -298,7 +312,7 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
     at = new Date(flags.at);
     if (Number.isNaN(at.getTime())) throw new AbsolveError('USAGE', `--at takes an ISO 8601 time such as 2026-01-31T12:00:00Z (got '${flags.at}')`);
   }
-  const trustAnchors = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust });
+  const trust = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust, store: flags.trustStore, certPaddingCheck: flags.certPaddingCheck });
   const files = await walkRelease(deps, paths);
   if (files.length === 0) throw new ReleaseError('RELEASE_INVALID', `no files in ${paths.join(', ')}`);
 
@@ -311,7 +325,8 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
       reports = await deps.auditFiles(files, {
         jobs: flags.jobs ?? deps.defaultJobs(),
         hashes: ['sha256'],
-        trustAnchors,
+        trustAnchors: trust.anchors,
+        verificationPolicy: trust.policy,
         at,
         limits: DEFAULT_AUDIT_LIMITS,
         onResult: () => progress.tick(''),

@@ -19,6 +19,8 @@ export interface VerdictLike {
   reasonCode: string;
   reason: string;
   nested: readonly VerdictLike[];
+  /** The deciding timestamp; `valid` is known when the verifier's own verdict is passed (not a stored report). */
+  timestamp?: { time?: string; valid?: boolean } | null;
 }
 
 export interface CollectLintFactsInput {
@@ -55,12 +57,16 @@ export function collectLintFacts(input: CollectLintFactsInput): LintFacts {
 // PE content
 // ---------------------------------------------------------------------------------------------
 
+/** Data directories that are tables of their own section: resources (2), exception table (3, .pdata), base relocations (5). */
+const SECTION_TABLE_DIRECTORIES = new Set([2, 3, 5]);
+
 function collectPEFacts(image: PEImage, bytes: Uint8Array): PEFacts {
   const h = image.headers;
   const sections: SectionFacts[] = h.sections.map((s) => {
     const end = Math.min(bytes.length, s.pointerToRawData + s.sizeOfRawData);
     // PointerToRawData 0 means "uninitialised" whatever SizeOfRawData says ([PECOFF] Section Table).
     const raw = s.sizeOfRawData > 0 && s.pointerToRawData > 0 && s.pointerToRawData < end ? bytes.subarray(s.pointerToRawData, end) : undefined;
+    const extent = s.virtualSize > 0 ? s.virtualSize : s.sizeOfRawData;
     return {
       name: s.name,
       virtualAddress: s.virtualAddress,
@@ -70,6 +76,13 @@ function collectPEFacts(image: PEImage, bytes: Uint8Array): PEFacts {
       writable: s.writable,
       executable: s.executable,
       entropy: raw === undefined ? null : shannonEntropy(raw),
+      // Which table fills most of the section ([PECOFF] Optional Header Data Directories), whatever its name.
+      table:
+        s.executable || extent === 0
+          ? null
+          : (h.dataDirectories.find(
+              (d) => SECTION_TABLE_DIRECTORIES.has(d.index) && d.size > 0 && d.virtualAddress >= s.virtualAddress && d.virtualAddress < s.virtualAddress + extent && d.size * 2 >= extent,
+            )?.name ?? null),
     };
   });
 
@@ -272,8 +285,11 @@ function signerFacts(s: AuthenticodeSignature, verdict: VerdictLike | null, labe
     unknownCertificates,
     paddingBytes: s.paddingBytes,
     nonZeroPadding: s.nonZeroPadding,
+    excessPaddingBytes: s.excessPaddingBytes,
+    excessPaddingNonZero: s.excessPaddingNonZero,
     status: verdict?.status ?? null,
     reasonCode: verdict?.reasonCode ?? null,
+    validTimestamp: verdict?.timestamp?.valid === true,
   };
 }
 

@@ -72,6 +72,11 @@ export interface LintResult {
 
 export interface SectionFacts {
   name: string;
+  /**
+   * The data directory that fills at least half of this non-executable section: 'resource' (icons, compressed
+   * images), 'exception' (.pdata unwind tables) or 'base relocation'; null for sections that can hold code or data.
+   */
+  table: string | null;
   virtualAddress: number;
   virtualSize: number;
   rawSize: number;
@@ -191,9 +196,14 @@ export interface SignerFacts {
   /** Bytes after the PKCS#7 DER inside WIN_CERTIFICATE.bCertificate, and whether any is non-zero. */
   paddingBytes: number;
   nonZeroPadding: boolean;
+  /** Of those, the bytes beyond the 0–7 that align the WIN_CERTIFICATE to 8 bytes (CVE-2013-3900), and whether any is non-zero. */
+  excessPaddingBytes: number;
+  excessPaddingNonZero: boolean;
   /** This signature's verdict (valid, invalid, untrusted, malformed) and reason code, when verified. */
   status: string | null;
   reasonCode: string | null;
+  /** True when a timestamp of this signature verified (its time then decides certificate validity). */
+  validTimestamp: boolean;
 }
 
 export interface SignatureFacts {

@@ -136,12 +136,12 @@ export const FP_RULES: readonly LintRule[] = [
     defaultSeverity: 'warning',
     enabledByDefault: true,
     rationale:
-      'A section whose bytes are nearly random (Shannon entropy above 7.0 bits per byte by default) holds compressed or encrypted data, the signature of packed malware (Lyda & Hamrock 2007: packed executables average 6.8, encrypted 7.2). Resource sections are not judged: compressed icons and images are normal there. Sections under 512 bytes are too small to judge.',
+      'A section whose bytes are nearly random (Shannon entropy above 7.0 bits per byte by default) holds compressed or encrypted data, the signature of packed malware (Lyda & Hamrock 2007: packed executables average 6.8, encrypted 7.2). Only sections that can hold code or packed data are judged: a non-executable section filled by the resource directory (compressed icons and images), the exception table (.pdata unwind data) or base relocations is not, whatever its name. Sections under 512 bytes are too small to judge.',
     source: 'Lyda & Hamrock, "Using Entropy Analysis to Find Encrypted and Packed Malware", IEEE Security & Privacy 5(2), 2007',
     fix: 'Do not embed compressed or encrypted blobs in code or data sections: ship them as separate files or resources, and avoid packers.',
     evaluate(facts, parameters) {
       return withPE(facts, (pe) => {
-        const high = pe.sections.filter((s) => s.name !== '.rsrc' && s.rawSize >= 512 && s.entropy !== null && s.entropy > parameters.entropyThreshold);
+        const high = pe.sections.filter((s) => s.name !== '.rsrc' && s.table === null && s.rawSize >= 512 && s.entropy !== null && s.entropy > parameters.entropyThreshold);
         if (high.length === 0) return pass();
         return fail(
           `section${high.length > 1 ? 's' : ''} ${high.map((s) => `${s.name} (entropy ${(s.entropy ?? 0).toFixed(2)})`).join(', ')} above ${parameters.entropyThreshold}`,

@@ -220,7 +220,7 @@ export const SIGNATURE_RULES: readonly LintRule[] = [
     enabledByDefault: true,
     authenticodeLint: 10008,
     rationale:
-      'The certificate table is not covered by the file digest: non-zero bytes after the PKCS#7 blob, or data appended after the table, change the file without breaking the signature. That is how signed installers get tampered with, and engines treat it as suspicious.',
+      'The WIN_CERTIFICATE is not covered by the file digest: bytes after the PKCS#7 blob beyond the 0–7 bytes of 8-byte alignment (zero or not) change the file without breaking the signature (CVE-2013-3900; Windows refuses them when EnableCertPaddingCheck is set, `--cert-padding-check` here), and so do non-zero alignment bytes. Data appended after the table makes the signature invalid (the specification hashes it). That is how signed installers get tampered with, and engines treat it as suspicious.',
     source: AL('10008-WinCertificatePaddingRule.cs'),
     fix: 'Sign the final file and do not append data afterwards; put configuration inside the signed image, not after the signature.',
     evaluate(facts) {
@@ -228,10 +228,19 @@ export const SIGNATURE_RULES: readonly LintRule[] = [
       if (isOutcome(sigs)) return sigs;
       const problems: string[] = [];
       const primary = sigs[0];
-      if (primary?.nonZeroPadding === true) problems.push(`the WIN_CERTIFICATE holds ${primary.paddingBytes} padding byte(s) after the PKCS#7 data, not all zero`);
+      const excess = primary?.excessPaddingBytes ?? 0;
+      if (excess > 0) {
+        problems.push(
+          `the WIN_CERTIFICATE holds ${excess} byte(s) after the PKCS#7 data beyond its 8-byte alignment (${primary?.excessPaddingNonZero === true ? 'not all zero' : 'all zero'}): not covered by the signature (CVE-2013-3900)`,
+        );
+      } else if (primary?.nonZeroPadding === true) {
+        problems.push(`the WIN_CERTIFICATE holds ${primary.paddingBytes} alignment byte(s) after the PKCS#7 data, not all zero`);
+      }
       const after = facts.signature.certificateTable?.bytesAfter ?? 0;
       if (after > 0) problems.push(`${after} byte(s) follow the certificate table at the end of the file`);
-      return problems.length === 0 ? pass() : fail(joinProblems(problems), { bytesAfterTable: after, paddingBytes: primary?.paddingBytes ?? 0 });
+      return problems.length === 0
+        ? pass()
+        : fail(joinProblems(problems), { bytesAfterTable: after, paddingBytes: primary?.paddingBytes ?? 0, excessPaddingBytes: excess, excessPaddingZero: excess > 0 && primary?.excessPaddingNonZero !== true });
     },
   },
   {
@@ -377,7 +386,7 @@ export const SIGNATURE_RULES: readonly LintRule[] = [
     defaultSeverity: 'warning',
     enabledByDefault: true,
     rationale:
-      'Renewing a code-signing certificate often changes the signer identity that reputation systems (SmartScreen, AV allowlists) learned, and an expired certificate cannot sign the next release. Plan the renewal before it blocks a release.',
+      'Without a valid timestamp a signature is judged at the current time, so it breaks the day its certificate expires; renewing also often changes the signer identity that reputation systems (SmartScreen, AV allowlists) learned. Signatures with a valid timestamp are judged at the timestamp and are not reported (short-lived certificates such as Azure Trusted Signing\'s always "expire"); `absolve certs` tracks the publisher\'s current certificate.',
     source: 'https://security.stackexchange.com/questions/222140/transferring-microsoft-smartscreen-reputation-to-renewed-certificate',
     fix: 'Renew the code-signing certificate (ideally with the same subject and key type) before the next release, and timestamp every signature so past releases stay valid.',
     evaluate(facts, parameters) {
@@ -385,6 +394,10 @@ export const SIGNATURE_RULES: readonly LintRule[] = [
       if (isOutcome(sigs)) return sigs;
       const signer = sigs[0]?.signer;
       if (signer === null || signer === undefined) return skip('the signing certificate is not embedded');
+      // A valid timestamp fixes the time the certificate is judged at: its later expiry does not affect the file
+      // (and short-lived certificates such as Azure Trusted Signing's 3-day ones always "expire"). The renewal
+      // reminder for the publisher's current certificate is `absolve certs`.
+      if (sigs[0]?.validTimestamp === true) return pass();
       const days = (Date.parse(signer.notAfter) - parameters.at.getTime()) / DAY_MS;
       if (days < 0) return fail(`the signing certificate ${certName(signer)} expired on ${signer.notAfter.slice(0, 10)}`, { notAfter: signer.notAfter });
       if (days < parameters.expiryDays) return fail(`the signing certificate ${certName(signer)} expires on ${signer.notAfter.slice(0, 10)}, in ${Math.floor(days)} day(s) (threshold ${parameters.expiryDays})`, { notAfter: signer.notAfter });

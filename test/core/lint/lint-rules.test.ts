@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LINT_RULES, type RuleParameters } from '../../../src/core/lint/index.ts';
 import { containerFixtures, factsFor, lint, lintFile, lintFixtures, peFixtures } from './helpers.ts';
+import { repoRoot } from '../../support/fixtures.ts';
 
 interface Case {
   rule: string;
@@ -33,7 +34,7 @@ const TABLE: Array<{ fail: Case; pass: Case }> = [
   { fail: { rule: 'ABS-SIG-006', file: L('sig-http-url-x64.exe'), message: /http:\/\/contoso\.example\/ is not https/ }, pass: { rule: 'ABS-SIG-006', file: L('clean-signed-x64.exe') } },
   { fail: { rule: 'ABS-SIG-007', file: L('sig-weak-key-x64.exe'), message: /signed with sha1.*RSA 1024-bit key/ }, pass: { rule: 'ABS-SIG-007', file: L('clean-signed-x64.exe') } },
   { fail: { rule: 'ABS-SIG-008', file: P('signed-tampered.exe'), message: /invalid \(DIGEST_MISMATCH\)/ }, pass: { rule: 'ABS-SIG-008', file: L('clean-signed-x64.exe') } },
-  { fail: { rule: 'ABS-SIG-009', file: L('sig-padding-x64.exe'), message: /padding byte\(s\) after the PKCS#7 data, not all zero/ }, pass: { rule: 'ABS-SIG-009', file: L('clean-signed-x64.exe') } },
+  { fail: { rule: 'ABS-SIG-009', file: L('sig-padding-x64.exe'), message: /holds 8 byte\(s\) after the PKCS#7 data beyond its 8-byte alignment \(not all zero\)/ }, pass: { rule: 'ABS-SIG-009', file: L('clean-signed-x64.exe') } },
   { fail: { rule: 'ABS-SIG-010', file: L('sig-unknown-attr-x64.exe'), message: /1\.3\.6\.1\.4\.1\.42921\.1\.2\.1/ }, pass: { rule: 'ABS-SIG-010', file: P('signed-dual.exe') } },
   { fail: { rule: 'ABS-SIG-011', file: L('sig-extra-cert-x64.exe'), message: /Fabrikam Code Signing/ }, pass: { rule: 'ABS-SIG-011', file: L('clean-signed-x64.exe') } },
   { fail: { rule: 'ABS-SIG-012', file: L('sig-weak-key-x64.exe'), message: /RSA 1024-bit key \(minimum 2048\)/ }, pass: { rule: 'ABS-SIG-012', file: P('signed-ecdsa.exe') } },
@@ -42,8 +43,8 @@ const TABLE: Array<{ fail: Case; pass: Case }> = [
   { fail: { rule: 'ABS-SIG-015', file: L('clean-signed-x64.exe'), message: /primary signature uses sha256/ }, pass: { rule: 'ABS-SIG-015', file: P('signed-dual.exe') } },
   { fail: { rule: 'ABS-SIG-016', file: P('signed-ecdsa.exe'), message: /primary signature uses ecdsa/ }, pass: { rule: 'ABS-SIG-016', file: L('clean-signed-x64.exe') } },
   {
-    // codesign-rsa is valid until 2046-12-31T23:59:59Z.
-    fail: { rule: 'ABS-SIG-017', file: L('clean-signed-x64.exe'), parameters: { at: new Date('2046-12-15T00:00:00Z') }, message: /expires on 2046-12-31, in 16 day\(s\) \(threshold 30\)/ },
+    // codesign-rsa is valid until 2046-12-31T23:59:59Z; without a timestamp the signature dies with it.
+    fail: { rule: 'ABS-SIG-017', file: P('signed-notimestamp.exe'), parameters: { at: new Date('2046-12-15T00:00:00Z') }, message: /expires on 2046-12-31, in 16 day\(s\) \(threshold 30\)/ },
     pass: { rule: 'ABS-SIG-017', file: L('clean-signed-x64.exe') },
   },
   { fail: { rule: 'ABS-SIG-018', file: P('signed-noeku.exe'), message: /not valid for code signing \(EKU 1\.3\.6\.1\.5\.5\.7\.3\.1\)/ }, pass: { rule: 'ABS-SIG-018', file: L('clean-signed-x64.exe') } },
@@ -108,6 +109,16 @@ describe('lint rules on real files', () => {
 });
 
 describe('acceptance: real PEs', () => {
+  it('a high-entropy section that the PE declares its exception table (.pdata) is no ABS-FP-006 finding', async () => {
+    const facts = await factsFor(join(repoRoot, 'test', 'fixtures', 'coverage', 'pdata-entropy-x64.exe'));
+    const section = facts.pe?.sections.find((s) => s.name === '.wxdata');
+    assert.equal(section?.table, 'exception');
+    assert.ok((section?.entropy ?? 0) > 7.9, 'the bytes are as random as in wx-entropy-x64.exe');
+    const r = lint(facts);
+    assert.equal(r.get('ABS-FP-006')?.result, 'pass');
+    assert.equal(r.get('ABS-FP-007')?.result, 'pass', 'no longer writable and executable');
+  });
+
   it('a high-entropy writable+executable section yields ABS-FP-006 and ABS-FP-007 findings', async () => {
     const r = await lintFile(L('wx-entropy-x64.exe'));
     assert.equal(r.get('ABS-FP-006')?.result, 'fail');
@@ -167,10 +178,18 @@ describe('acceptance: real PEs', () => {
     assert.equal(r.get('ABS-SIG-008')?.result, 'skip');
   });
 
-  it('an already expired signing certificate fails ABS-SIG-017 even with a timestamp', async () => {
+  it('ABS-SIG-017 stays quiet on an expired certificate when a valid timestamp keeps the signature valid', async () => {
     const r = await lintFile(P('signed-expired-timestamped.exe'));
-    assert.match(r.get('ABS-SIG-017')?.message ?? '', /expired on 2021-01-01/);
+    assert.equal(r.get('ABS-SIG-017')?.result, 'pass');
     assert.equal(r.get('ABS-SIG-008')?.result, 'pass', 'the timestamp keeps the signature valid');
+    const later = await lintFile(L('clean-signed-x64.exe'), { at: new Date('2046-12-15T00:00:00Z') });
+    assert.equal(later.get('ABS-SIG-017')?.result, 'pass', 'a timestamped signature does not expire with its certificate');
+  });
+
+  it('ABS-SIG-017 reports an expired certificate without a timestamp', async () => {
+    const r = await lintFile(P('signed-expired-notimestamp.exe'));
+    assert.equal(r.get('ABS-SIG-017')?.result, 'fail');
+    assert.match(r.get('ABS-SIG-017')?.message ?? '', /expired on 2021-01-01/);
   });
 
   it('ABS-SIG-019 accepts a SHA-1 pin with colons and lower case', async () => {
