@@ -123,7 +123,7 @@ describe('VirusTotal engine: faults', () => {
       for (const [sha, count] of fake.uploads) assert.equal(count, 1, `${sha} uploaded ${count} times`);
       assert.ok(fake.log.some((r) => r.fault === 'hang') && fake.log.some((r) => r.fault === '429') && fake.log.some((r) => r.fault === '500'), 'every kind of fault happened');
       const answered = results.filter((v) => v.length === 8).length;
-      assert.ok(answered >= 15, `most files got engine verdicts despite the faults (${answered}/20)`);
+      assert.ok(answered >= 18, `nearly every file got engine verdicts despite the faults (${answered}/20)`);
       assert.equal(fake.quotaRejections, 0, 'the real quota was never exceeded');
     } finally {
       await fake.close();

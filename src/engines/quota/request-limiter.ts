@@ -288,3 +288,22 @@ export function sharedLimiterFor(service: string, apiKey: string, create: () => 
   }
   return limiter;
 }
+
+/**
+ * Several quotas at once (MetaDefender: all requests per minute and per day, and uploads per day on
+ * the Prevention API): a permit from each, in order, released together.
+ */
+export class CombinedLimiter implements RequestLimiter {
+  constructor(private readonly limiters: readonly RequestLimiter[]) {}
+
+  async acquire(options: AcquireOptions = {}): Promise<RequestPermit> {
+    const permits: RequestPermit[] = [];
+    try {
+      for (const limiter of this.limiters) permits.push(await limiter.acquire(options));
+    } catch (error) {
+      for (const permit of permits) permit.release();
+      throw error;
+    }
+    return { release: (outcome) => permits.forEach((p) => p.release(outcome)) };
+  }
+}
