@@ -13,7 +13,7 @@ export function generatedSample(size: number, label: string): ScanSample {
   const seed = new TextEncoder().encode(label);
   for (let i = 0; i < chunk.length; i++) chunk[i] = (seed[i % seed.length] ?? 0) ^ (i & 0xff);
   async function* stream(): AsyncIterable<Uint8Array> {
-    for (let offset = 0; offset < size; offset += chunk.length) yield chunk.subarray(0, Math.min(chunk.length, size - offset));
+    for (let offset = 0; offset < size; offset += chunk.length) yield await Promise.resolve(chunk.subarray(0, Math.min(chunk.length, size - offset)));
   }
   const hash = createHash('sha256');
   for (let offset = 0; offset < size; offset += chunk.length) hash.update(chunk.subarray(0, Math.min(chunk.length, size - offset)));

@@ -177,7 +177,7 @@ export class FakeMetaDefender {
     const path = url.pathname;
     if (req.method === 'POST' && path === '/v4/hash') {
       const body = await readJsonBody(req);
-      const hashes = typeof body === 'object' && body !== null && Array.isArray((body as { hash?: unknown }).hash) ? ((body as { hash: unknown[] }).hash as unknown[]) : null;
+      const hashes = typeof body === 'object' && body !== null && Array.isArray((body as { hash?: unknown }).hash) ? (body as { hash: unknown[] }).hash : null;
       if (hashes === null || hashes.length === 0 || hashes.length > 1000) return this.error(res, entry, 400, 400064, 'Invalid hash list (1 to 1000 hashes)');
       const withDetails = req.headers.includescandetails === '1';
       return this.ok(res, entry, {

@@ -83,7 +83,7 @@ export class CloudHttp {
 
   /** One line, no control characters, no secret: fit for a verdict's `detail`. */
   clean(text: string): string {
-    let out = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    let out = text.replace(/\p{Cc}+/gu, ' ').trim();
     for (const secret of this.config.secrets) if (secret.length > 0) out = out.split(secret).join('***');
     return out.length > 300 ? `${out.slice(0, 297)}...` : out;
   }

@@ -77,7 +77,7 @@ export const systemClock: LimiterClock = {
 };
 
 /** The signal's reason as an Error named AbortError (what `AbortSignal.abort()` gives, a DOMException). */
-export function abortReason(signal: AbortSignal | undefined): unknown {
+export function abortReason(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
   if (reason instanceof Error && reason.name === 'AbortError') return reason;
   return new DOMException('The operation was aborted', 'AbortError');
