@@ -4,6 +4,7 @@ import { AbsolveError } from '../../src/core/errors.ts';
 import type { ScanEngine, ScanSample, Verdict } from '../../src/core/scans/index.ts';
 import { SlidingWindowLimiter } from '../../src/engines/quota/request-limiter.ts';
 import { NOT_KNOWN_DETAIL, createVirusTotalEngine, type VirusTotalEngineOptions } from '../../src/engines/virustotal/virustotal-engine.ts';
+import { MONITOR_NOT_FOUND_DETAIL, createVirusTotalMonitorEngine } from '../../src/engines/virustotal/virustotal-monitor-engine.ts';
 import { vtResultsToVerdicts } from '../../src/engines/virustotal/virustotal-verdicts.ts';
 import { generatedSample, smallSample } from '../support/cloud-samples.ts';
 import { FAKE_VT_KEY, FakeVirusTotal } from '../support/fake-virustotal.ts';
@@ -237,5 +238,42 @@ describe('VirusTotal results → verdicts', () => {
     assert.equal(by.get('Zillya')?.category, 'timeout');
     assert.equal(by.get('Panda')?.category, 'type-unsupported');
     assert.equal(by.get('Odd')?.category, 'failure', 'an unknown category is never read as clean');
+  });
+});
+
+engineContract('VirusTotal Monitor (local documented-behaviour server)', async () => {
+  const clean = smallSample('monitor-contract-clean');
+  const flagged = smallSample('monitor-contract-flagged');
+  const fake = await FakeVirusTotal.start({ quota: { perWindow: 100, windowMs: 1000 }, detectionsOnUpload: new Map([[flagged.sha256, { Symantec: 'ML.Attribute.HighConfidence' }]]) });
+  return {
+    engine: createVirusTotalMonitorEngine({ ...options(fake, { quota: { perWindow: 100, windowMs: 1000 } }), upload: 'unknown' }),
+    clean,
+    flagged,
+    flaggedName: /HighConfidence/,
+    broken: createVirusTotalMonitorEngine({ ...options(fake), baseUrl: DEAD_URL, retry: { maxAttempts: 2, backoffMs: 10, maxBackoffMs: 10 } }),
+    close: () => fake.close(),
+  };
+});
+
+describe('VirusTotal Monitor engine', () => {
+  test('items live at {folder}/{sha256}/{name}: found by a path filter, uploaded only with the policy, read once analysed', async () => {
+    const sample = smallSample('monitored-app');
+    const fake = await FakeVirusTotal.start({ quota: { perWindow: 100, windowMs: 1000 }, detectionsOnUpload: new Map([[sample.sha256, { Microsoft: 'Trojan:Win32/Sabsik.FL.B!ml' }]]) });
+    try {
+      const base = { ...options(fake, { quota: { perWindow: 100, windowMs: 1000 } }), folder: '/releases' };
+      const notUploaded = await createVirusTotalMonitorEngine(base).scan(sample, {});
+      assert.deepEqual(notUploaded.map((v) => [v.engine, v.category, v.detail]), [['VirusTotal', 'failure', MONITOR_NOT_FOUND_DETAIL]]);
+      assert.equal(fake.uploads.size, 0);
+      const verdicts = await createVirusTotalMonitorEngine({ ...base, upload: 'unknown' }).scan(sample, {});
+      assert.equal(verdicts.find((v) => v.engine === 'Microsoft')?.result, 'Trojan:Win32/Sabsik.FL.B!ml');
+      assert.deepEqual([...fake.monitorItems.values()].map((i) => i.path), [`/releases/${sample.sha256}/monitored-app.exe`]);
+      // A later scan (a new engine) finds the item: no second upload.
+      const later = await createVirusTotalMonitorEngine({ ...base, upload: 'unknown' }).scan(sample, {});
+      assert.equal(later.length, 8);
+      assert.equal(fake.uploads.get(sample.sha256), 1);
+      assert.ok(fake.requests('GET', /^\/api\/v3\/monitor\/items$/).length >= 3);
+    } finally {
+      await fake.close();
+    }
   });
 });
