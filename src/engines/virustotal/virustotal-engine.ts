@@ -15,6 +15,7 @@
 import { ScanError, type ScanEngine, type ScanOptions, type ScanSample, type Verdict } from '../../core/scans/index.ts';
 import { CloudHttp, isRecord, serviceError, type CallContext, type CloudOutcome, type RetryPolicy } from '../cloud/cloud-http.ts';
 import { multipartBody } from '../cloud/multipart.ts';
+import { pollUntil as pollUntilAnswer, type PollSettings as ResolvedPoll } from '../cloud/poll.ts';
 import { SingleFlight } from '../cloud/single-flight.ts';
 import { SlidingWindowLimiter, abortReason, sharedLimiterFor, systemClock, type LimiterClock, type RequestLimiter } from '../quota/request-limiter.ts';
 import { VIRUSTOTAL, vtDate, vtResultsToVerdicts, vtServiceVerdict } from './virustotal-verdicts.ts';
@@ -68,12 +69,6 @@ export interface VirusTotalEngineOptions {
   /** Injected time for tests; default the system clock. */
   clock?: LimiterClock;
   fetch?: typeof fetch;
-}
-
-export interface ResolvedPoll {
-  initialMs: number;
-  maxMs: number;
-  timeoutMs: number;
 }
 
 /** Shared option handling of the VirusTotal and VT Monitor engines. */
@@ -141,18 +136,7 @@ export function createVirusTotalEngine(options: VirusTotalEngineOptions): ScanEn
     return vtResultsToVerdicts(attributes.last_analysis_results, vtDate(attributes.last_analysis_date, nowIso()));
   };
 
-  /** Waits with growing pauses until `check` gives an answer or the poll deadline passes. */
-  const pollUntil = async <T>(ctx: CallContext, what: string, check: () => Promise<T | null>): Promise<T | 'timeout'> => {
-    const deadline = clock.now() + poll.timeoutMs;
-    let wait = poll.initialMs;
-    for (;;) {
-      if (clock.now() + wait > deadline) return 'timeout';
-      await http.pause(wait, `VirusTotal: ${what}, next check`, ctx);
-      const answer = await check();
-      if (answer !== null) return answer;
-      wait = Math.min(poll.maxMs, Math.ceil(wait * 1.5));
-    }
-  };
+  const pollUntil = <T>(ctx: CallContext, what: string, check: () => Promise<T | null>): Promise<T | 'timeout'> => pollUntilAnswer(http, clock, poll, ctx, `VirusTotal: ${what}, next check`, check);
 
   /** The file object once it carries engine results (after an upload or a rescan whose analysis id is lost). */
   const waitForFileResults = async (sha256: string, ctx: CallContext): Promise<Verdict[]> => {

@@ -21,14 +21,14 @@ import { multipartBody, uploadFileName } from '../cloud/multipart.ts';
 import { pollUntil } from '../cloud/poll.ts';
 import { SingleFlight } from '../cloud/single-flight.ts';
 import { abortReason, systemClock } from '../quota/request-limiter.ts';
-import { VT_DIRECT_UPLOAD_MAX_BYTES, VT_UPLOAD_MAX_BYTES, vtHttp, vtProblem, type VirusTotalEngineOptions } from './virustotal-engine.ts';
+import { VT_DIRECT_UPLOAD_MAX_BYTES, VT_UPLOAD_MAX_BYTES, vtHttp, vtProblem, type UploadPolicy, type VirusTotalEngineOptions } from './virustotal-engine.ts';
 import { vtDate, vtResultsToVerdicts, vtServiceVerdict } from './virustotal-verdicts.ts';
 
-export interface VirusTotalMonitorEngineOptions extends Omit<VirusTotalEngineOptions, 'upload'> {
+export interface VirusTotalMonitorEngineOptions extends VirusTotalEngineOptions {
   /** The Monitor folder Absolve keeps its items in; default `/absolve`. */
   folder?: string;
-  /** `never` (default): only items already in Monitor are read. `unknown`: samples missing from Monitor are uploaded there. */
-  upload?: 'never' | 'unknown';
+  /** `never` (default): only items already in Monitor are read. `unknown`: samples missing from Monitor are uploaded there. `always` acts as `unknown`: Monitor rescans its items daily by itself. */
+  upload?: UploadPolicy;
 }
 
 export const MONITOR_NOT_FOUND_DETAIL = 'not in VirusTotal Monitor; not uploaded (upload policy never; --upload sends unknown files)';
