@@ -217,7 +217,55 @@ describe('VirusTotal engine: uploads, rescans, keys', () => {
     const notes: string[] = [];
     const engine = createVirusTotalEngine(options(fake, { limiter: new SlidingWindowLimiter({ perWindow: 1, windowMs: 1100 }) }));
     await Promise.all(['w1', 'w2'].map((l) => engine.scan(smallSample(l), { onWait: (n) => notes.push(n) })));
-    assert.ok(notes.some((n) => /^VirusTotal quota: next request in \d+ s$/.test(n)), notes.join(' | '));
+    assert.ok(notes.some((n) => /^VT quota: next request in \d+ s$/.test(n)), notes.join(' | '));
+  });
+});
+
+describe('VirusTotal engine: quota edges and abort', () => {
+  test('the daily allowance: files beyond it get a clear failure verdict at once, and the server never refuses a request', async () => {
+    const fake = await FakeVirusTotal.start({ quota: { perWindow: 100, windowMs: 1000, perDay: 3 } });
+    try {
+      const samples = Array.from({ length: 5 }, (_, i) => smallSample(`daily-${i}`));
+      samples.forEach((s) => fake.addKnownFile(s.sha256));
+      const engine = createVirusTotalEngine(options(fake, { limiter: new SlidingWindowLimiter({ perWindow: 100, windowMs: 1000, perDay: 3 }) }));
+      const results = [];
+      for (const s of samples) results.push(await engine.scan(s, {}));
+      assert.deepEqual(results.map((v) => v.length), [8, 8, 8, 1, 1]);
+      assert.match(results[4]?.[0]?.detail ?? '', /daily quota of 3 requests is used up; it resets at \d{4}-\d\d-\d\dT00:00:00.000Z/);
+      assert.equal(fake.log.length, 3);
+      assert.equal(fake.quotaRejections, 0);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  test('an abort while waiting for the quota rejects with AbortError and sends nothing more', async () => {
+    const fake = await FakeVirusTotal.start({ quota: { perWindow: 1, windowMs: 60_000 } });
+    try {
+      const engine = createVirusTotalEngine(options(fake, { limiter: new SlidingWindowLimiter({ perWindow: 1, windowMs: 60_000 }) }));
+      await engine.scan(smallSample('first'), {});
+      const controller = new AbortController();
+      let waiting!: () => void;
+      const noted = new Promise<void>((resolve) => (waiting = resolve));
+      const second = engine.scan(smallSample('second'), { signal: controller.signal, onWait: () => waiting() });
+      await noted; // it waits for the quota (a minute)
+      controller.abort();
+      await assert.rejects(second, (e: Error) => e.name === 'AbortError');
+      assert.equal(fake.log.length, 1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  test('a sample without a valid SHA-256 is not asked about (the hash goes into a URL path)', async () => {
+    const fake = await FakeVirusTotal.start();
+    try {
+      const verdicts = await createVirusTotalEngine(options(fake)).scan({ ...smallSample('x'), sha256: '../../users/me' }, {});
+      assert.equal(verdicts[0]?.category, 'failure');
+      assert.equal(fake.log.length, 0);
+    } finally {
+      await fake.close();
+    }
   });
 });
 

@@ -21,6 +21,8 @@ export interface RetryPolicy {
 export interface CloudHttpConfig {
   /** For messages: `VirusTotal`, `MetaDefender`. */
   service: string;
+  /** For progress notes, where space is short: `VT` ("VT quota: next request in 12 s"). Default `service`. */
+  shortName?: string;
   limiter: RequestLimiter;
   clock: LimiterClock;
   retry: RetryPolicy;
@@ -101,7 +103,7 @@ export class CloudHttp {
       if (ctx.signal?.aborted === true) throw abortReason(ctx.signal);
       if (attempt > 1) {
         const backoff = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** (attempt - 2));
-        await this.pause(backoff, `${service}: ${last.kind === 'quota' ? 'quota exceeded' : 'no answer'}, retrying`, ctx);
+        await this.pause(backoff, `${this.config.shortName ?? service}: ${last.kind === 'quota' ? 'quota exceeded' : 'no answer'}, retrying`, ctx);
       }
       const outcome = await this.attempt(request, ctx);
       if (outcome.kind === 'response') {
@@ -130,7 +132,7 @@ export class CloudHttp {
     let permit: RequestPermit | null = null;
     if (request.counted !== false) {
       try {
-        permit = await this.config.limiter.acquire({ signal: ctx.signal, onWait: (ms) => ctx.onWait?.(`${service} quota: next request in ${Math.ceil(ms / 1000)} s`) });
+        permit = await this.config.limiter.acquire({ signal: ctx.signal, onWait: (ms) => ctx.onWait?.(`${this.config.shortName ?? service} quota: next request in ${Math.ceil(ms / 1000)} s`) });
       } catch (error) {
         if (error instanceof DailyQuotaExhaustedError) return { kind: 'quota', detail: `${service}: ${error.message}` };
         throw error;

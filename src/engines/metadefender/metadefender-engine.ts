@@ -12,7 +12,7 @@ import { uploadFileName, streamOf } from '../cloud/multipart.ts';
 import { pollUntil } from '../cloud/poll.ts';
 import { SingleFlight } from '../cloud/single-flight.ts';
 import { CombinedLimiter, SlidingWindowLimiter, abortReason, sharedLimiterFor, systemClock, type LimiterClock, type RequestLimiter } from '../quota/request-limiter.ts';
-import type { CloudQuota, PollSettings, UploadPolicy } from '../virustotal/virustotal-engine.ts';
+import { isSha256, type CloudQuota, type PollSettings, type UploadPolicy } from '../virustotal/virustotal-engine.ts';
 import { METADEFENDER, mdReportToVerdicts, mdServiceVerdict } from './metadefender-verdicts.ts';
 
 export const METADEFENDER_DEFAULT_URL = 'https://api.metadefender.com/v4';
@@ -190,6 +190,7 @@ export function createMetaDefenderEngine(options: MetaDefenderEngineOptions): Me
 
   const judge = async (sample: ScanSample, ctx: CallContext): Promise<Verdict[]> => {
     if (credentialsProblem !== null) return [{ ...credentialsProblem, scannedAt: nowIso() }];
+    if (!isSha256(sample.sha256)) return [mdServiceVerdict('failure', 'not asked: the sample has no valid lowercase hex SHA-256', nowIso())];
     let found: Lookup | undefined = known.get(sample.sha256);
     if (found === undefined || (found.state === 'known' && (policy === 'always' || !isComplete(found.report)))) found = await lookup(sample.sha256, ctx);
     if (found.state === 'failed') return [found.verdict];
@@ -208,7 +209,7 @@ export function createMetaDefenderEngine(options: MetaDefenderEngineOptions): Me
     },
     async lookupMany(sha256s: readonly string[], scanOptions: ScanOptions = {}): Promise<Map<string, 'known' | 'unknown'>> {
       const answer = new Map<string, 'known' | 'unknown'>();
-      const wanted = [...new Set(sha256s.map((h) => h.toLowerCase()))].filter((h) => !known.has(h));
+      const wanted = [...new Set(sha256s.map((h) => h.toLowerCase()))].filter((h) => isSha256(h) && !known.has(h));
       for (const h of sha256s) {
         const cached = known.get(h.toLowerCase());
         if (cached !== undefined) answer.set(h.toLowerCase(), cached.state);

@@ -84,6 +84,7 @@ export function vtHttp(options: Omit<VirusTotalEngineOptions, 'upload'>, engineL
     sharedLimiterFor('virustotal', apiKey, () => new SlidingWindowLimiter({ perWindow: quota.perWindow ?? 4, windowMs: quota.windowMs ?? 60_000, perDay: quota.perDay ?? 500, dayResets: 'utc-midnight', clock }));
   const http = new CloudHttp({
     service: VIRUSTOTAL,
+    shortName: 'VT',
     limiter,
     clock,
     retry: { maxAttempts: options.retry?.maxAttempts ?? 5, backoffMs: options.retry?.backoffMs ?? 2000, maxBackoffMs: options.retry?.maxBackoffMs ?? 60_000 },
@@ -109,6 +110,11 @@ export function vtProblem(http: CloudHttp, what: string, outcome: CloudOutcome, 
 }
 
 type Lookup = { state: 'known'; file: Record<string, unknown> } | { state: 'unknown' } | { state: 'failed'; verdict: Verdict };
+
+/** What the port promises (lowercase hex); checked because the hash goes into a URL path. */
+export function isSha256(value: string): boolean {
+  return /^[0-9a-f]{64}$/.test(value);
+}
 
 export const NOT_KNOWN_DETAIL = 'not known to VirusTotal; not uploaded (upload policy never; --upload sends unknown files)';
 
@@ -250,6 +256,7 @@ export function createVirusTotalEngine(options: VirusTotalEngineOptions): ScanEn
 
   const judge = async (sample: ScanSample, ctx: CallContext): Promise<Verdict[]> => {
     if (credentialsProblem !== null) return [{ ...credentialsProblem, scannedAt: nowIso() }];
+    if (!isSha256(sample.sha256)) return [vtServiceVerdict('failure', 'not asked: the sample has no valid lowercase hex SHA-256', nowIso())];
     const found = await lookup(sample.sha256, ctx);
     if (found.state === 'failed') return [found.verdict];
     if (found.state === 'known') {

@@ -21,7 +21,7 @@ import { multipartBody, uploadFileName } from '../cloud/multipart.ts';
 import { pollUntil } from '../cloud/poll.ts';
 import { SingleFlight } from '../cloud/single-flight.ts';
 import { abortReason, systemClock } from '../quota/request-limiter.ts';
-import { VT_DIRECT_UPLOAD_MAX_BYTES, VT_UPLOAD_MAX_BYTES, vtHttp, vtProblem, type UploadPolicy, type VirusTotalEngineOptions } from './virustotal-engine.ts';
+import { VT_DIRECT_UPLOAD_MAX_BYTES, VT_UPLOAD_MAX_BYTES, isSha256, vtHttp, vtProblem, type UploadPolicy, type VirusTotalEngineOptions } from './virustotal-engine.ts';
 import { vtDate, vtResultsToVerdicts, vtServiceVerdict } from './virustotal-verdicts.ts';
 
 export interface VirusTotalMonitorEngineOptions extends VirusTotalEngineOptions {
@@ -114,6 +114,7 @@ export function createVirusTotalMonitorEngine(options: VirusTotalMonitorEngineOp
 
   const judge = async (sample: ScanSample, ctx: CallContext): Promise<Verdict[]> => {
     if (credentialsProblem !== null) return [{ ...credentialsProblem, scannedAt: nowIso() }];
+    if (!isSha256(sample.sha256)) return [vtServiceVerdict('failure', 'not asked: the sample has no valid lowercase hex SHA-256', nowIso())];
     const found = await find(sample.sha256, ctx);
     if (found.state === 'failed') return [found.verdict];
     if (found.state === 'found') return readItem(found.id, found.item, ctx);
