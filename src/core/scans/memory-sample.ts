@@ -10,6 +10,7 @@ export function memorySample(bytes: Uint8Array, displayName: string, sha256?: st
     sha256: sha256 ?? createHash('sha256').update(bytes).digest('hex'),
     size: bytes.length,
     displayName,
+    // eslint-disable-next-line @typescript-eslint/require-await -- the port streams asynchronously; bytes in memory need no wait
     async *stream() {
       for (let offset = 0; offset < bytes.length; offset += SAMPLE_STREAM_CHUNK_BYTES) {
         yield bytes.subarray(offset, Math.min(bytes.length, offset + SAMPLE_STREAM_CHUNK_BYTES));
