@@ -257,6 +257,28 @@ describe('VirusTotal engine: quota edges and abort', () => {
     }
   });
 
+  test('a service that never answers: after 3 requests in a row time out, the other files fail at once (bounded time and requests)', async () => {
+    const fake = await FakeVirusTotal.start({ quota: { perWindow: 100, windowMs: 1000 }, faults: { rate: 1, seed: 5, kinds: ['hang'] } });
+    try {
+      const engine = createVirusTotalEngine(options(fake, { quota: { perWindow: 100, windowMs: 1000 }, requestTimeoutMs: 150, retry: { maxAttempts: 2, backoffMs: 5, maxBackoffMs: 5 } }));
+      const samples = Array.from({ length: 40 }, (_, i) => smallSample(`dead-${i}`));
+      const results: Verdict[][] = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < samples.length) results.push(await engine.scan(samples[next++]!, {}));
+        }),
+      );
+      assert.equal(results.length, 40);
+      for (const verdicts of results) assert.deepEqual(verdicts.map((v) => v.category), ['timeout']);
+      // At most (3 failures + 3 other workers in flight) × 2 attempts, however many files there are.
+      assert.ok(fake.log.length <= 12, `${fake.log.length} requests to a service that never answers`);
+      assert.ok(results.some((v) => /not asked: \d requests in a row got no answer/.test(v[0]?.detail ?? '')));
+    } finally {
+      await fake.close();
+    }
+  });
+
   test('a sample without a valid SHA-256 is not asked about (the hash goes into a URL path)', async () => {
     const fake = await FakeVirusTotal.start();
     try {

@@ -39,6 +39,8 @@ export interface MetaDefenderEngineOptions {
   retry?: Partial<RetryPolicy>;
   /** Default first poll after 10 s, growing to 60 s, giving up after 20 min. */
   poll?: PollSettings;
+  /** As for VirusTotal: after 3 requests in a row without an answer, the next fail at once for 60 s. */
+  breaker?: { afterFailures?: number; pauseMs?: number };
   clock?: LimiterClock;
   fetch?: typeof fetch;
 }
@@ -75,6 +77,7 @@ export function createMetaDefenderEngine(options: MetaDefenderEngineOptions): Me
     clock,
     retry: { maxAttempts: options.retry?.maxAttempts ?? 5, backoffMs: options.retry?.backoffMs ?? 2000, maxBackoffMs: options.retry?.maxBackoffMs ?? 60_000 },
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+    breaker: { afterFailures: options.breaker?.afterFailures ?? 3, pauseMs: options.breaker?.pauseMs ?? 60_000 },
     authHeaders: { apikey: apiKey },
     secrets: [apiKey],
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),

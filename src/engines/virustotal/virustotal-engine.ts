@@ -66,6 +66,8 @@ export interface VirusTotalEngineOptions {
   /** Default 5 attempts, backoff 2,000 ms doubling up to 60,000 ms. */
   retry?: Partial<RetryPolicy>;
   poll?: PollSettings;
+  /** Stop asking a service that does not answer: after `afterFailures` requests in a row failed even with their retries, fail the next ones at once for `pauseMs`. Default 3 and 60,000 ms. */
+  breaker?: { afterFailures?: number; pauseMs?: number };
   /** Injected time for tests; default the system clock. */
   clock?: LimiterClock;
   fetch?: typeof fetch;
@@ -89,6 +91,7 @@ export function vtHttp(options: Omit<VirusTotalEngineOptions, 'upload'>, engineL
     clock,
     retry: { maxAttempts: options.retry?.maxAttempts ?? 5, backoffMs: options.retry?.backoffMs ?? 2000, maxBackoffMs: options.retry?.maxBackoffMs ?? 60_000 },
     requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+    breaker: { afterFailures: options.breaker?.afterFailures ?? 3, pauseMs: options.breaker?.pauseMs ?? 60_000 },
     authHeaders: { 'x-apikey': apiKey },
     secrets: [apiKey],
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
