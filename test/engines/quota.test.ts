@@ -50,6 +50,43 @@ describe('SlidingWindowLimiter', () => {
     );
   });
 
+  test('property: callers that give up while waiting (abort) never block the others nor break the quota', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.record({ startAfter: fc.double({ min: 0, max: 2, noNaN: true }), latency: fc.double({ min: 0, max: 1, noNaN: true }), abortAfter: fc.option(fc.double({ min: 0, max: 3, noNaN: true }), { nil: undefined }) }), { minLength: 1, maxLength: 25 }),
+        async (perWindow, requests) => {
+          const windowMs = 1000;
+          const clock = new VirtualClock();
+          const limiter = new SlidingWindowLimiter({ perWindow, windowMs, clock });
+          const sends: number[] = [];
+          let aborted = 0;
+          const work = Promise.all(
+            requests.map(async (r) => {
+              const controller = new AbortController();
+              if (r.abortAfter !== undefined) void clock.sleep(r.abortAfter * windowMs).then(() => controller.abort());
+              await clock.sleep(r.startAfter * windowMs);
+              try {
+                const permit = await limiter.acquire({ signal: controller.signal });
+                sends.push(clock.now());
+                await clock.sleep(r.latency * windowMs);
+                permit.release();
+              } catch (error) {
+                assert.equal((error as Error).name, 'AbortError');
+                aborted++;
+              }
+            }),
+          );
+          await clock.run(work);
+          assert.equal(sends.length + aborted, requests.length, 'every caller either sent or gave up');
+          assert.ok(maxInAnyWindow(sends, windowMs) <= perWindow);
+          assert.ok(requests.filter((r) => r.abortAfter === undefined).length <= sends.length, 'callers that never abort all get their turn');
+        },
+      ),
+      { numRuns: 150, seed: 7 },
+    );
+  });
+
   test('with instant responses, 12 requests at 4 per minute take exactly two further minutes (no needless waiting)', async () => {
     const clock = new VirtualClock();
     const limiter = new SlidingWindowLimiter({ perWindow: 4, windowMs: 60_000, clock });
