@@ -30,8 +30,10 @@ export interface MetaDefenderEngineOptions {
   limiter?: RequestLimiter;
   /** Used when `limiter` is not given. Defaults: 10 requests in any 60-s window (free throttling), 4,000 a day (Reputation API), the day counted from the first request (MetaDefender's limits reset 24 h after it). */
   quota?: CloudQuota;
-  /** Uploads and rescans (the Prevention API's own daily allowance). Default: 40 a day per key. */
+  /** Uploads and rescans (the Prevention API's own daily allowance). Default: one limiter per key with `uploadsPerDay`. */
   uploadLimiter?: RequestLimiter;
+  /** Uploads and rescans per 24 h when `uploadLimiter` is not given; default 40 (the free key). */
+  uploadsPerDay?: number;
   /** Default 60,000 ms per request; uploads 600,000 ms. */
   requestTimeoutMs?: number;
   uploadTimeoutMs?: number;
@@ -71,7 +73,7 @@ export function createMetaDefenderEngine(options: MetaDefenderEngineOptions): Me
   const limiter =
     options.limiter ??
     sharedLimiterFor('metadefender', apiKey, () => new SlidingWindowLimiter({ perWindow: quota.perWindow ?? 10, windowMs: quota.windowMs ?? 60_000, perDay: quota.perDay ?? 4000, dayResets: 'rolling-24h', clock }));
-  const uploadLimiter = options.uploadLimiter ?? sharedLimiterFor('metadefender-prevention', apiKey, () => new SlidingWindowLimiter({ perWindow: 1_000_000, windowMs: 1000, perDay: 40, dayResets: 'rolling-24h', clock }));
+  const uploadLimiter = options.uploadLimiter ?? sharedLimiterFor('metadefender-prevention', apiKey, () => new SlidingWindowLimiter({ perWindow: 1_000_000, windowMs: 1000, perDay: options.uploadsPerDay ?? 40, dayResets: 'rolling-24h', clock }));
   const settings = {
     service: METADEFENDER,
     clock,
