@@ -169,6 +169,19 @@ describe('VirusTotal engine: uploads, rescans, keys', () => {
     assert.equal(fake.uploads.get(big.sha256), 1, 'the server received exactly these bytes');
   });
 
+  test('a 200 MB upload is streamed: the client never runs more than a few MB ahead of what the server received', async () => {
+    let maxAhead = 0;
+    const start = fake.uploadBytesReceived;
+    const big = generatedSample(200 * 1024 * 1024, 'streamed-200mb', (produced) => {
+      maxAhead = Math.max(maxAhead, produced - (fake.uploadBytesReceived - start));
+    });
+    const verdicts = await createVirusTotalEngine(options(fake, { upload: 'unknown', quota: { perWindow: 1000, windowMs: 1000 }, uploadTimeoutMs: 120_000 })).scan(big, {});
+    assert.equal(verdicts.length, 8);
+    assert.equal(fake.uploads.get(big.sha256), 1);
+    // Socket buffers of both ends and one chunk in flight: about 10 MB here, whatever the file size.
+    assert.ok(maxAhead <= 32 * 1024 * 1024, `the client read ${(maxAhead / 1048576).toFixed(1)} MB ahead of the server`);
+  });
+
   test('a file over 650 MB is not sent: a failure verdict says to scan its inner files', async () => {
     const huge: ScanSample = { sha256: 'a'.repeat(64), size: 700 * 1024 * 1024, displayName: 'huge.bin', stream: () => { throw new Error('must not be read'); } };
     const before = fake.log.length;

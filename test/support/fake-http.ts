@@ -93,7 +93,7 @@ export interface UploadedFile {
  * Reads a multipart/form-data upload whose file part is the last part, hashing the file bytes as
  * they arrive (memory bounded by a chunk). Other parts (small text fields) are kept.
  */
-export async function readMultipartUpload(req: IncomingMessage): Promise<UploadedFile> {
+export async function readMultipartUpload(req: IncomingMessage, onBytes?: (n: number) => void): Promise<UploadedFile> {
   const type = req.headers['content-type'] ?? '';
   const boundary = /boundary=("?)([^";]+)\1/.exec(type)?.[2];
   if (boundary === undefined) throw new Error('not multipart/form-data');
@@ -106,6 +106,7 @@ export async function readMultipartUpload(req: IncomingMessage): Promise<Uploade
   let fileName: string | null = null;
   const fields: Record<string, string> = {};
   for await (const chunk of req as AsyncIterable<Buffer>) {
+    onBytes?.(chunk.length);
     if (!inFile) {
       head = Buffer.concat([head, chunk]);
       if (head.length > 1 << 20) throw new Error('multipart preamble too long');

@@ -63,6 +63,8 @@ export class FakeVirusTotal {
   readonly uploads = new Map<string, number>();
   readonly files = new Map<string, FakeFile>();
   readonly monitorItems = new Map<string, FakeMonitorItem>();
+  /** Upload body bytes received so far (to check that clients stream with bounded memory). */
+  uploadBytesReceived = 0;
   /** 429s answered because the key really was over its quota (not injected). */
   quotaRejections = 0;
   origin = '';
@@ -198,7 +200,7 @@ export class FakeVirusTotal {
         req.resume();
         return this.error(res, entry, 413, 'RequestEntityTooLargeError', 'Files larger than 650MB are not accepted');
       }
-      const upload = await readMultipartUpload(req);
+      const upload = await readMultipartUpload(req, (n) => (this.uploadBytesReceived += n));
       this.uploads.set(upload.sha256, (this.uploads.get(upload.sha256) ?? 0) + 1);
       let body: unknown;
       if (target === 'monitor') {
