@@ -328,13 +328,18 @@ engineContract('VirusTotal Monitor (local documented-behaviour server)', async (
   const clean = smallSample('monitor-contract-clean');
   const flagged = smallSample('monitor-contract-flagged');
   const fake = await FakeVirusTotal.start({ quota: { perWindow: 100, windowMs: 1000 }, detectionsOnUpload: new Map([[flagged.sha256, { Symantec: 'ML.Attribute.HighConfidence' }]]) });
+  const hangingFake = await FakeVirusTotal.start({ quota: { perWindow: 100, windowMs: 1000 }, faults: { rate: 1, seed: 1, kinds: ['hang'] } });
   return {
     engine: createVirusTotalMonitorEngine({ ...options(fake, { quota: { perWindow: 100, windowMs: 1000 } }), upload: 'unknown' }),
     clean,
     flagged,
     flaggedName: /HighConfidence/,
     broken: createVirusTotalMonitorEngine({ ...options(fake), baseUrl: DEAD_URL, retry: { maxAttempts: 2, backoffMs: 10, maxBackoffMs: 10 } }),
-    close: () => fake.close(),
+    hanging: createVirusTotalMonitorEngine({ ...options(hangingFake), requestTimeoutMs: 200, retry: { maxAttempts: 2, backoffMs: 10, maxBackoffMs: 10 } }),
+    close: async () => {
+      await fake.close();
+      await hangingFake.close();
+    },
   };
 });
 
