@@ -46,8 +46,6 @@ export interface CloudRequest {
   timeoutMs?: number;
   /** `repeatable`: lookups and polls. `once`: uploads and rescans (only a 429 is retried). */
   repeat: 'repeatable' | 'once';
-  /** Whether this request goes through the quota limiter (a one-time upload URL of a cloud storage may not). Default true. */
-  counted?: boolean;
 }
 
 export interface CallContext {
@@ -156,14 +154,13 @@ export class CloudHttp {
 
   private async attempt(request: CloudRequest, ctx: CallContext): Promise<CloudOutcome> {
     const { service } = this.config;
-    let permit: RequestPermit | null = null;
-    if (request.counted !== false) {
-      try {
-        permit = await this.config.limiter.acquire({ signal: ctx.signal, onWait: (ms) => ctx.onWait?.(`${this.config.shortName ?? service} quota: next request in ${Math.ceil(ms / 1000)} s`) });
-      } catch (error) {
-        if (error instanceof DailyQuotaExhaustedError) return { kind: 'quota', detail: `${service}: ${error.message}` };
-        throw error;
-      }
+    let permit: RequestPermit;
+    try {
+      // Every request counts, the upload to a one-time upload URL too: VirusTotal counts "requests of any nature".
+      permit = await this.config.limiter.acquire({ signal: ctx.signal, onWait: (ms) => ctx.onWait?.(`${this.config.shortName ?? service} quota: next request in ${Math.ceil(ms / 1000)} s`) });
+    } catch (error) {
+      if (error instanceof DailyQuotaExhaustedError) return { kind: 'quota', detail: `${service}: ${error.message}` };
+      throw error;
     }
     const timeout = new AbortController();
     const timeoutMs = request.timeoutMs ?? this.config.requestTimeoutMs;
@@ -171,7 +168,7 @@ export class CloudHttp {
     const signal = ctx.signal === undefined ? timeout.signal : AbortSignal.any([ctx.signal, timeout.signal]);
     let released = false;
     const release = (outcome?: Parameters<RequestPermit['release']>[0]): void => {
-      if (!released) permit?.release(outcome);
+      if (!released) permit.release(outcome);
       released = true;
     };
     try {
