@@ -186,3 +186,4 @@ function main(): void {
 
 main();
 await (await import('./releases.ts')).benchReleases();
+await (await import('./scan-quota.ts')).benchScanQuota();

@@ -9,6 +9,10 @@ import type { ScanCommandDeps, EngineRequest } from '../cli/commands/scan-comman
 import { ScanError } from '../core/scans/verdicts.ts';
 import type { ScanEngine } from '../core/scans/scan.types.ts';
 import { createClamavEngine } from '../engines/clamav/clamav-engine.ts';
+import { metaDefenderOptionsFromEnv, virusTotalMonitorOptionsFromEnv, virusTotalOptionsFromEnv } from '../engines/cloud/cloud-config.ts';
+import { createMetaDefenderEngine } from '../engines/metadefender/metadefender-engine.ts';
+import { createVirusTotalEngine } from '../engines/virustotal/virustotal-engine.ts';
+import { createVirusTotalMonitorEngine } from '../engines/virustotal/virustotal-monitor-engine.ts';
 import { createInstalledCommandEngine } from '../engines/command/command-engine.ts';
 import { COMMAND_PRESET_NAMES } from '../engines/command/command-presets.ts';
 import { createYaraEngine } from '../engines/yara/yara-engine.ts';
@@ -26,7 +30,30 @@ export interface EngineFactory {
   create(context: EngineFactoryContext): Promise<ScanEngine>;
 }
 
+const uploadPolicy = (request: EngineRequest): 'unknown' | 'never' => (request.upload ? 'unknown' : 'never');
+
+/** An engine that needs an API key it was not given. */
+function missingKey(name: string, variable: string): never {
+  throw new ScanError('ENGINE_CONFIG_INVALID', `${name} needs an API key: set ${variable}`);
+}
+
 export const ENGINE_FACTORIES: EngineFactory[] = [
+  {
+    id: 'virustotal',
+    configured: ({ env }) => (env.VT_API_KEY ?? '') !== '',
+    create: ({ request, env }) => Promise.resolve(createVirusTotalEngine(virusTotalOptionsFromEnv(env, uploadPolicy(request)) ?? missingKey('VirusTotal', 'VT_API_KEY'))),
+  },
+  {
+    // VT Monitor is for publishers who have it: only when named.
+    id: 'vt-monitor',
+    configured: () => false,
+    create: ({ request, env }) => Promise.resolve(createVirusTotalMonitorEngine(virusTotalMonitorOptionsFromEnv(env, uploadPolicy(request)) ?? missingKey('VT Monitor', 'VT_API_KEY'))),
+  },
+  {
+    id: 'metadefender',
+    configured: ({ env }) => (env.MD_API_KEY ?? '') !== '',
+    create: ({ request, env }) => Promise.resolve(createMetaDefenderEngine(metaDefenderOptionsFromEnv(env, uploadPolicy(request)) ?? missingKey('MetaDefender', 'MD_API_KEY'))),
+  },
   {
     // ClamAV runs by default once the user points at a clamd or a signature database (a bare
     // clamscan without a database has nothing to scan with).
