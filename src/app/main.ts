@@ -44,6 +44,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     openStore,
     loadLintConfig: (options) => loadLintConfig(options),
     scan: scanDeps(process.env),
+    startServer: async (options) => {
+      const { startServer } = await import('./serve-runtime.ts');
+      return startServer(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`) });
+    },
     now: () => new Date(),
     stdout: process.stdout,
     stderr: process.stderr,

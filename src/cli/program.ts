@@ -14,6 +14,7 @@ import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerRulesCommand } from './commands/rules-command.ts';
 import { registerMonitorCommands } from './commands/monitor-command.ts';
 import { registerScanCommands, type ScanCommandDeps } from './commands/scan-command.ts';
+import { registerServiceCommands, type ServiceCommandDeps } from './commands/service-command.ts';
 import { certPaddingCheckOption, registerTrustCommand, trustStoreOption, type LoadedTrustAnchors, type TrustCommandDeps, type TrustLoadOptions, type TrustStoreChoice } from './commands/trust-command.ts';
 import type { VerificationPolicy } from '../authenticode/index.ts';
 import { applyLint, DEFAULT_RULE_PARAMETERS, EMPTY_LINT_CONFIG, LintConfigError, normalizeThumbprint, type LintConfig, type RuleParameters } from '../core/lint/index.ts';
@@ -50,6 +51,8 @@ export interface CliDeps {
   openStore: OpenStore;
   /** Lint configuration: `--config FILE`, else ./absolve.config.json, else defaults; throws LintConfigError (CONFIG_INVALID). Absent: defaults. */
   loadLintConfig?(options: { path?: string }): Promise<LintConfig>;
+  /** Starts the HTTP service (`absolve serve`). */
+  startServer?: ServiceCommandDeps['startServer'];
   /** The scan engines and what `scan` needs besides (absent in builds without scanning). */
   scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot'>;
   now(): Date;
@@ -151,6 +154,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     registerMonitorCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));
   }
   registerTrustCommand(program, deps);
+  registerServiceCommands(program, deps);
   registerDataCommands(program, deps);
 
   return {

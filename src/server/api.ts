@@ -95,9 +95,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
 
   app.get('/health', (c) => c.json({ status: 'ok', version: deps.version }));
 
-  // Authentication for everything under /api/v1 except the OpenAPI document.
+  // Authentication for everything under /api/v1 (the OpenAPI document included).
   app.use('/api/v1/*', async (c, next) => {
-    if (c.req.path === '/api/v1/openapi.json') return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (match?.[1] === undefined) return problem(401, 'UNAUTHORIZED', 'send Authorization: Bearer <token> (create one with `absolve tokens create`)');
