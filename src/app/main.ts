@@ -46,7 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     scan: scanDeps(process.env),
     startServer: async (options) => {
       const { startServer } = await import('./serve-runtime.ts');
-      return startServer(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`) });
+      return startServer(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`), scan: scanDeps(process.env) });
     },
     now: () => new Date(),
     stdout: process.stdout,

@@ -16,7 +16,9 @@ import { createVirusTotalMonitorEngine } from '../engines/virustotal/virustotal-
 import { createInstalledCommandEngine } from '../engines/command/command-engine.ts';
 import { COMMAND_PRESET_NAMES } from '../engines/command/command-presets.ts';
 import { createYaraEngine } from '../engines/yara/yara-engine.ts';
+import { createWebhookSender } from '../alerts/webhook-sender.ts';
 import { fileSample, pathByteSource } from '../files/file-sample.ts';
+import { loadServiceSettings } from '../files/service-settings.ts';
 
 export interface EngineFactoryContext {
   request: EngineRequest;
@@ -30,7 +32,15 @@ export interface EngineFactory {
   create(context: EngineFactoryContext): Promise<ScanEngine>;
 }
 
-const uploadPolicy = (request: EngineRequest): 'unknown' | 'never' => (request.upload ? 'unknown' : 'never');
+/** `--upload` means `unknown`; otherwise the configuration's policy for that service, else never. */
+const uploadPolicy = (request: EngineRequest, service: 'virustotal' | 'metadefender'): 'never' | 'unknown' | 'always' => (request.upload ? 'unknown' : (request.settings[service]?.upload ?? 'never'));
+
+/** The configuration's quota for a service, over what the environment says. */
+function withQuota<T extends { quota?: { perWindow?: number; windowMs?: number; perDay?: number } }>(options: T | undefined, request: EngineRequest, service: 'virustotal' | 'metadefender'): T | undefined {
+  const quota = request.settings[service]?.quota;
+  if (options === undefined || quota === undefined) return options;
+  return { ...options, quota: { ...options.quota, ...(quota.perMinute === undefined ? {} : { perWindow: quota.perMinute, windowMs: 60_000 }), ...(quota.perDay === undefined ? {} : { perDay: quota.perDay }) } };
+}
 
 /** An engine that needs an API key it was not given. */
 function missingKey(name: string, variable: string): never {
@@ -41,18 +51,18 @@ export const ENGINE_FACTORIES: EngineFactory[] = [
   {
     id: 'virustotal',
     configured: ({ env }) => (env.VT_API_KEY ?? '') !== '',
-    create: ({ request, env }) => Promise.resolve(createVirusTotalEngine(virusTotalOptionsFromEnv(env, uploadPolicy(request)) ?? missingKey('VirusTotal', 'VT_API_KEY'))),
+    create: ({ request, env }) => Promise.resolve(createVirusTotalEngine(withQuota(virusTotalOptionsFromEnv(env, uploadPolicy(request, 'virustotal')), request, 'virustotal') ?? missingKey('VirusTotal', 'VT_API_KEY'))),
   },
   {
     // VT Monitor is for publishers who have it: only when named.
     id: 'vt-monitor',
     configured: () => false,
-    create: ({ request, env }) => Promise.resolve(createVirusTotalMonitorEngine(virusTotalMonitorOptionsFromEnv(env, uploadPolicy(request)) ?? missingKey('VT Monitor', 'VT_API_KEY'))),
+    create: ({ request, env }) => Promise.resolve(createVirusTotalMonitorEngine(withQuota(virusTotalMonitorOptionsFromEnv(env, uploadPolicy(request, 'virustotal')), request, 'virustotal') ?? missingKey('VT Monitor', 'VT_API_KEY'))),
   },
   {
     id: 'metadefender',
     configured: ({ env }) => (env.MD_API_KEY ?? '') !== '',
-    create: ({ request, env }) => Promise.resolve(createMetaDefenderEngine(metaDefenderOptionsFromEnv(env, uploadPolicy(request)) ?? missingKey('MetaDefender', 'MD_API_KEY'))),
+    create: ({ request, env }) => Promise.resolve(createMetaDefenderEngine(withQuota(metaDefenderOptionsFromEnv(env, uploadPolicy(request, 'metadefender')), request, 'metadefender') ?? missingKey('MetaDefender', 'MD_API_KEY'))),
   },
   {
     // ClamAV runs by default once the user points at a clamd or a signature database (a bare
@@ -94,9 +104,11 @@ export async function createEngines(request: EngineRequest, env: Readonly<Record
   return engines;
 }
 
-export function scanDeps(env: Readonly<Record<string, string | undefined>>): Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot'> {
+export function scanDeps(env: Readonly<Record<string, string | undefined>>): Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'> {
   return {
     createEngines: (request) => createEngines(request, env),
+    loadSettings: (path) => loadServiceSettings(path === undefined ? {} : { path }),
+    webhookSender: createWebhookSender(),
     containers: createContainerReader({ ...DEFAULT_CONTAINER_LIMITS }),
     fileRoot: async (fsPath, displayPath, known) => ({ path: displayPath, source: await pathByteSource(fsPath), sample: await fileSample(fsPath, displayPath, known) }),
   };

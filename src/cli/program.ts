@@ -54,7 +54,7 @@ export interface CliDeps {
   /** Starts the HTTP service (`absolve serve`). */
   startServer?: ServiceCommandDeps['startServer'];
   /** The scan engines and what `scan` needs besides (absent in builds without scanning). */
-  scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot'>;
+  scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'>;
   now(): Date;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;

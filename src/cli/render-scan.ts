@@ -3,6 +3,7 @@
  * (JSON, schema absolve.scan/v1). Each file gets its count (`3/70`: engines flagging it / engines
  * that answered), then one line per detection with the classifier's reading of the name.
  */
+import type { DeliveryOutcome } from '../core/alerts/alerts.ts';
 import type { DetectionEvent } from '../core/monitor/detection-events.ts';
 import { describeDetections, type ScanReport, type ScannedFile } from '../core/scans/scan-report.ts';
 import { isDetection, type Verdict } from '../core/scans/scan.types.ts';
@@ -28,7 +29,7 @@ function unansweredOf(file: ScannedFile): Verdict[] {
   return file.verdicts.filter((v) => v.category === 'failure' || v.category === 'timeout');
 }
 
-export function renderScanTable(report: ScanReport & { skipped?: ReadonlyArray<{ path: string; reason: string }>; events?: readonly DetectionEvent[] }): string {
+export function renderScanTable(report: ScanReport & { skipped?: ReadonlyArray<{ path: string; reason: string }>; events?: readonly DetectionEvent[]; alerts?: DeliveryOutcome }): string {
   const lines: string[] = [];
   const width = Math.max(4, ...report.files.map((f) => Math.min(60, printable(f.path).length)));
   lines.push(`${'FILE'.padEnd(width)}  FLAGGED  DETECTIONS`);
@@ -41,6 +42,8 @@ export function renderScanTable(report: ScanReport & { skipped?: ReadonlyArray<{
   for (const s of report.skipped ?? []) lines.push(`not scanned: ${printable(s.path)}: ${printable(s.reason)}`);
   const pathOf = new Map(report.files.map((f) => [f.sha256, f.path]));
   for (const e of report.events ?? []) lines.push(`event ${e.kind}: ${printable(pathOf.get(e.sha256) ?? e.sha256)} (${e.via}: ${describeChange(e)})`);
+  const a = report.alerts;
+  if (a !== undefined) lines.push(`alerts: ${a.delivered.length} delivered, ${a.retrying.length} to retry, ${a.givenUp.length} given up`);
   const s = report.summary;
   lines.push('');
   lines.push(`scan ${report.id}: ${s.files} file(s), engines ${report.engines.join(', ')}`);

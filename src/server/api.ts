@@ -27,7 +27,7 @@ export interface ApiDeps {
   /** One line per request (never headers or tokens). */
   log?: (line: string) => void;
   /** Starts a scan of a stored release in the background (the job runner); returns the scan id. */
-  startReleaseScan?: (product: string, version: string) => Promise<{ jobId: string }>;
+  startReleaseScan?: (product: string, version: string) => Promise<{ jobId: string; scanId: string }>;
 }
 
 type Env = { Variables: { token: TokenRecord } };
@@ -57,6 +57,7 @@ const STATUS_OF_CODE: Record<string, 400 | 404> = {
   RELEASE_NOT_FOUND: 404,
   PRODUCT_NOT_FOUND: 404,
   SCAN_NOT_FOUND: 404,
+  ENGINE_CONFIG_INVALID: 400,
 };
 
 function requireRole(role: TokenRole): MiddlewareHandler<Env> {
@@ -270,7 +271,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole('write')] as const,
       request: { params: ReleaseParams },
-      responses: { 202: { description: 'A scan of the stored release was queued', content: { 'application/json': { schema: z.object({ jobId: z.string() }) } } }, ...errors },
+      responses: { 202: { description: 'A scan of the stored release was started; follow it at /api/v1/scans/{scanId} (finishedAt is set when it is done)', content: { 'application/json': { schema: z.object({ jobId: z.string(), scanId: z.string() }) } } }, ...errors },
     }),
     async (c) => {
       const { product, version } = c.req.valid('param');

@@ -45,7 +45,7 @@ before(async () => {
     log: (line) => log.push(line),
     startReleaseScan: (product, version) => {
       started.push(`${product}@${version}`);
-      return Promise.resolve({ jobId: 'job-1' });
+      return Promise.resolve({ jobId: 'job-1', scanId: 'scan-1' });
     },
   });
   server = await new Promise((resolve) => {

@@ -45,6 +45,22 @@ export function absolveJSON<T>(args: readonly string[], options: { cwd?: string 
   return JSON.parse(r.stdout) as T;
 }
 
+/**
+ * Like `absolve`, without blocking the test's event loop: needed when the test process itself
+ * serves what the child talks to (a local VirusTotal server, a webhook receiver).
+ */
+export function absolveAsync(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], { cwd: options.cwd ?? repoRoot, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 export function spawnAbsolve(args: readonly string[], options: { cwd?: string } = {}): ChildProcess {
   return spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], { cwd: options.cwd ?? repoRoot, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
 }

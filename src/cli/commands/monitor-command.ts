@@ -20,7 +20,7 @@ import { ScanError } from '../../core/scans/verdicts.ts';
 import { createProgress } from '../progress.ts';
 import { describeChange, printable } from '../render-scan.ts';
 import { dbOption, renderColumns, withStore, writeJSON } from './release-command.ts';
-import { parseReleaseRef, releaseRoots, render, type ScanCommandDeps } from './scan-command.ts';
+import { engineRequest, parseReleaseRef, releaseRoots, render, sendAlerts, type ScanCommandDeps } from './scan-command.ts';
 
 export const EVENTS_SCHEMA = 'absolve.events/v1';
 export const MONITOR_SCHEMA = 'absolve.monitor-round/v1';
@@ -67,9 +67,10 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addOption(dbOption())
     .option('--no-progress', 'never draw the progress bar')
-    .action(async (flags: { engines?: string; upload: boolean; clamd?: string; clamavDb?: string; yaraRules: string[]; format: 'table' | 'json'; db?: string; progress: boolean }) => {
-      const requested = flags.engines?.split(',').map((e) => e.trim()).filter((e) => e !== '');
-      const engines = await deps.createEngines({ engines: requested, upload: flags.upload, clamd: flags.clamd, clamavDb: flags.clamavDb, yaraRules: flags.yaraRules });
+    .option('--config <file>', 'configuration (default: ./absolve.config.json when present)')
+    .action(async (flags: { engines?: string; upload: boolean; clamd?: string; clamavDb?: string; yaraRules: string[]; config?: string; format: 'table' | 'json'; db?: string; progress: boolean }) => {
+      const settings = await deps.loadSettings(flags.config);
+      const engines = await deps.createEngines(engineRequest(flags, settings));
       if (engines.length === 0) throw new ScanError('ENGINE_CONFIG_INVALID', 'no scan engine is configured: set VT_API_KEY or MD_API_KEY, install ClamAV, or pass --yara-rules');
       await withStore(deps, flags.db, false, async (opened) => {
         const live = liveReleases(await opened.store.listReleases());
@@ -104,8 +105,9 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
           progress.stop();
         }
         const events = await recordDetectionEvents(report, opened.scans, opened.events);
-        if (flags.format === 'json') writeJSON(deps, { schema: MONITOR_SCHEMA, releases: report.inputs, scan: report, events });
-        else deps.stdout.write(render({ ...report, events }, 'table'));
+        const alerts = await sendAlerts(deps, opened, report, events, settings);
+        if (flags.format === 'json') writeJSON(deps, { schema: MONITOR_SCHEMA, releases: report.inputs, scan: report, events, alerts: alerts ?? null });
+        else deps.stdout.write(render({ ...report, events, ...(alerts === undefined ? {} : { alerts }) }, 'table'));
       });
     });
 
@@ -140,17 +142,20 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
     .option('--allow-invalid-signatures', 'do not require every PE and package to be validly signed')
     .option('--allow-unscanned', 'pass files that were never scanned')
     .option('--pin-signer <thumbprint>', 'only this signer (SHA-1 or SHA-256 thumbprint); repeatable', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--config <file>', 'configuration with a gate section (default: ./absolve.config.json when present)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addOption(dbOption())
-    .action(async (ref: string, flags: { maxEngines?: number; mustBeClean?: string; allowInvalidSignatures?: boolean; allowUnscanned?: boolean; pinSigner: string[]; format: 'table' | 'json'; db?: string }) => {
+    .action(async (ref: string, flags: { maxEngines?: number; mustBeClean?: string; allowInvalidSignatures?: boolean; allowUnscanned?: boolean; pinSigner: string[]; config?: string; format: 'table' | 'json'; db?: string }) => {
       const key = parseReleaseRef(ref);
+      const settings = await deps.loadSettings(flags.config);
       const policy: GatePolicy = {
         ...DEFAULT_GATE_POLICY,
+        ...settings.gate,
         ...(flags.maxEngines === undefined ? {} : { maxFlaggingEngines: flags.maxEngines }),
         ...(flags.mustBeClean === undefined ? {} : { mustBeClean: flags.mustBeClean.split(',').map((e) => e.trim()).filter((e) => e !== '') }),
         ...(flags.allowInvalidSignatures === true ? { requireValidSignatures: false } : {}),
         ...(flags.allowUnscanned === true ? { requireScan: false } : {}),
-        pinnedSigners: flags.pinSigner,
+        ...(flags.pinSigner.length === 0 ? {} : { pinnedSigners: flags.pinSigner }),
       };
       const result = await withStore(deps, flags.db, false, async (opened) => {
         const release = await opened.store.getRelease(key);

@@ -18,7 +18,9 @@ import type { ContainerReader } from '../../core/ports.ts';
 import { ReleaseError } from '../../core/releases/errors.ts';
 import type { OpenedStore } from '../../core/releases/ports.ts';
 import type { ReleaseKey } from '../../core/releases/release.types.ts';
+import { deliverDueAlerts, plannedDeliveries, type DeliveryOutcome, type WebhookSender } from '../../core/alerts/alerts.ts';
 import type { DetectionEvent } from '../../core/monitor/detection-events.ts';
+import type { ServiceSettings } from '../../core/service-settings.ts';
 import { recordDetectionEvents } from '../../core/monitor/record-events.ts';
 import { runScan, type ScanRootProvider } from '../../core/scans/run-scan.ts';
 import type { ScanRoot } from '../../core/scans/scan-targets.ts';
@@ -41,6 +43,22 @@ export interface EngineRequest {
   clamd: string | undefined;
   clamavDb: string | undefined;
   yaraRules: string[];
+  /** absolve.config.json's engine sections (upload policy and quota per cloud service, …). */
+  settings: ServiceSettings;
+}
+
+/** The engine request: command-line flags win over the configuration. */
+export function engineRequest(flags: { engines?: string; upload: boolean; clamd?: string; clamavDb?: string; yaraRules: string[] }, settings: ServiceSettings): EngineRequest {
+  const requested = flags.engines?.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  if (requested !== undefined && requested.length === 0) throw new AbsolveError('USAGE', '--engines takes a comma-separated list, e.g. virustotal,clamav');
+  return {
+    engines: requested ?? settings.engines,
+    upload: flags.upload,
+    clamd: flags.clamd ?? settings.clamav?.clamd,
+    clamavDb: flags.clamavDb ?? settings.clamav?.database,
+    yaraRules: flags.yaraRules.length > 0 ? flags.yaraRules : (settings.yara?.rules ?? []),
+    settings,
+  };
 }
 
 export interface ScanCommandDeps extends Pick<CliDeps, 'version' | 'walkInputs' | 'openStore' | 'now' | 'stdout' | 'stderr'> {
@@ -48,13 +66,17 @@ export interface ScanCommandDeps extends Pick<CliDeps, 'version' | 'walkInputs' 
   createEngines(request: EngineRequest): Promise<ScanEngine[]>;
   /** Opens installers and archives with the default limits (as `absolve audit` does). */
   containers: ContainerReader;
+  /** absolve.config.json's scanning, alert and gate sections (`--config FILE`, else ./absolve.config.json when present). */
+  loadSettings(path: string | undefined): Promise<ServiceSettings>;
+  /** Posts alerts to webhooks. */
+  webhookSender: WebhookSender;
   /** A file on disk as a scan root (its sample streams from disk; its bytes are read for container listing). */
   fileRoot(fsPath: string, displayPath: string, known?: { sha256: string; size: number }): Promise<ScanRoot>;
 }
 
 /** A cloud answer younger than this is reused instead of asked again (`--max-age`). */
 export const DEFAULT_MAX_AGE_HOURS = 24;
-const CLOUD: readonly EngineVia[] = ['virustotal', 'metadefender'];
+const CLOUD = ['virustotal', 'metadefender'] as const satisfies readonly EngineVia[];
 
 interface ScanFlags {
   release?: string;
@@ -63,7 +85,8 @@ interface ScanFlags {
   clamd?: string;
   clamavDb?: string;
   yaraRules: string[];
-  maxAge: number;
+  maxAge?: number;
+  config?: string;
   format: 'table' | 'json' | 'markdown';
   output?: string;
   db?: string;
@@ -90,7 +113,7 @@ function newScanId(now: Date): string {
   return `scan-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-export function render(report: ScanReport & { skipped?: Array<{ path: string; reason: string }>; events?: DetectionEvent[] }, format: ScanFlags['format']): string {
+export function render(report: ScanReport & { skipped?: Array<{ path: string; reason: string }>; events?: DetectionEvent[]; alerts?: DeliveryOutcome }, format: ScanFlags['format']): string {
   switch (format) {
     case 'json':
       return renderScanJSON(report);
@@ -122,9 +145,8 @@ export async function releaseRoots(deps: Pick<ScanCommandDeps, 'fileRoot'>, open
 async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: ScanFlags): Promise<number> {
   if ((paths.length === 0) === (flags.release === undefined)) throw new AbsolveError('USAGE', 'give either paths to scan or --release <product>@<version> (not both)');
   const key = flags.release === undefined ? null : parseReleaseRef(flags.release);
-  const requested = flags.engines?.split(',').map((e) => e.trim()).filter((e) => e !== '');
-  if (requested !== undefined && requested.length === 0) throw new AbsolveError('USAGE', '--engines takes a comma-separated list, e.g. virustotal,clamav');
-  const engines = await deps.createEngines({ engines: requested, upload: flags.upload, clamd: flags.clamd, clamavDb: flags.clamavDb, yaraRules: flags.yaraRules });
+  const settings = await deps.loadSettings(flags.config);
+  const engines = await deps.createEngines(engineRequest(flags, settings));
   if (engines.length === 0) {
     throw new ScanError('ENGINE_CONFIG_INVALID', 'no scan engine is configured: set VT_API_KEY or MD_API_KEY, install ClamAV, or pass --yara-rules (see --engines)');
   }
@@ -153,7 +175,7 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
           store: opened.scans,
           containers: deps.containers,
           now: deps.now,
-          maxAgeMs: Object.fromEntries(CLOUD.map((via) => [via, flags.maxAge * 3_600_000])),
+          maxAgeMs: Object.fromEntries(CLOUD.map((via) => [via, (flags.maxAge ?? settings[via]?.maxAgeHours ?? DEFAULT_MAX_AGE_HOURS) * 3_600_000])),
           signal: controller.signal,
           onWait: (note) => progress.note?.(printable(note)),
           onProgress: (event) => {
@@ -170,7 +192,8 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
       progress.stop();
     }
     const events = await recordDetectionEvents(report, opened.scans, opened.events);
-    const text = render({ ...report, events }, flags.format);
+    const alerts = await sendAlerts(deps, opened, report, events, settings);
+    const text = render({ ...report, events, ...(alerts === undefined ? {} : { alerts }) }, flags.format);
     if (flags.output !== undefined) {
       try {
         await writeFile(flags.output, text);
@@ -180,6 +203,26 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
     } else deps.stdout.write(text);
     return report.summary.detections > 0 ? ExitCode.policyViolation : ExitCode.ok;
   });
+}
+
+/**
+ * After a scan or a monitor round: queue an alert per new event and configured webhook in the
+ * outbox, then send what is due (what fails is retried by the next run or `absolve alerts deliver`).
+ */
+export async function sendAlerts(
+  deps: Pick<ScanCommandDeps, 'webhookSender' | 'now'>,
+  opened: OpenedStore,
+  report: Pick<ScanReport, 'files' | 'inputs'>,
+  events: readonly DetectionEvent[],
+  settings: ServiceSettings,
+): Promise<DeliveryOutcome | undefined> {
+  const targets = settings.alerts?.webhooks ?? [];
+  if (targets.length === 0) return undefined;
+  const paths = new Map<string, string[]>();
+  for (const f of report.files) paths.set(f.sha256, [...(paths.get(f.sha256) ?? []), f.path]);
+  const planned = plannedDeliveries(events, targets, (e) => ({ paths: paths.get(e.sha256) ?? [], releases: report.inputs }), deps.now().toISOString());
+  await opened.outbox.enqueue(planned);
+  return deliverDueAlerts(opened.outbox, deps.webhookSender, targets, () => deps.now());
 }
 
 export function registerScanCommands(program: Command, deps: ScanCommandDeps, setExitCode: (code: number) => void): void {
@@ -193,7 +236,8 @@ export function registerScanCommands(program: Command, deps: ScanCommandDeps, se
     .option('--clamd <address>', 'clamd socket path or host:port (default: clamscan)')
     .option('--clamav-db <dir>', 'ClamAV signature database folder')
     .option('--yara-rules <file>', 'YARA rules file; repeatable', (v: string, prev: string[]) => [...prev, v], [])
-    .option('--max-age <hours>', 'reuse a cloud answer younger than this instead of asking again (0: always ask)', nonNegative('--max-age'), DEFAULT_MAX_AGE_HOURS)
+    .option('--max-age <hours>', `reuse a cloud answer younger than this instead of asking again (0: always ask; default ${DEFAULT_MAX_AGE_HOURS}, or the configuration's maxAgeHours)`, nonNegative('--max-age'))
+    .option('--config <file>', 'configuration (default: ./absolve.config.json when present)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(dbOption())

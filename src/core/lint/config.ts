@@ -8,6 +8,7 @@
 //
 // Levels: "off" | "error" | "warning" | "note". Later overrides win over earlier ones and over `rules`.
 // Validation is strict (unknown keys and rule IDs are errors) so a typo cannot silently disable nothing.
+import { SERVICE_SETTING_KEYS } from '../service-settings.ts';
 import { AbsolveError } from '../errors.ts';
 import type { LintRule, RuleLevel, RuleParameters } from './lint.types.ts';
 import { matchesGlob, MAX_GLOB_PATTERN_CHARS } from './glob.ts';
@@ -84,6 +85,7 @@ export function parseLintConfig(value: unknown, rules: readonly LintRule[], sour
   if (!isObject(value)) throw new LintConfigError(`${source}: the configuration must be a JSON object`);
   const known = new Set(rules.map((r) => r.id));
   for (const key of Object.keys(value)) {
+    if ((SERVICE_SETTING_KEYS as readonly string[]).includes(key)) continue; // scanning, alerts, gate: service-settings.ts validates them
     if (!['rules', 'overrides', 'settings', '$schema'].includes(key)) throw new LintConfigError(`${source}: unknown key '${key}' (expected rules, overrides, settings)`);
   }
   const config: LintConfig = { rules: {}, overrides: [], settings: {} };
