@@ -129,7 +129,7 @@ describe('absolve scan with ClamAV and YARA', { skip }, () => {
   it('an unknown engine, an engine without its configuration, and no engine at all are one-line errors', () => {
     const unknown = absolve(['scan', dir, '--engines', 'nonsense', '--db', db]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /^absolve: ENGINE_UNKNOWN: unknown engine 'nonsense': use clamav, yara, /);
+    assert.match(unknown.stderr, /^absolve: ENGINE_UNKNOWN: unknown engine 'nonsense': use virustotal, vt-monitor, metadefender, clamav, yara, defender, /);
     const noRules = absolve(['scan', dir, '--engines', 'yara', '--db', db]);
     assert.match(noRules.stderr, /^absolve: ENGINE_CONFIG_INVALID: .*--yara-rules/);
     const none = absolve(['scan', dir, '--db', db], { env: { VT_API_KEY: '', MD_API_KEY: '' } });
