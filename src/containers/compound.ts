@@ -68,8 +68,8 @@ export function openCompound(bytes: Uint8Array, ctx: ListingContext): CompoundRe
       listCabinetStream(ctx, d.name, file.readStream(entry), layout, cabinetStreams.has(d.name));
       continue;
     }
-    if (!roomForMember(ctx, undefined)) break;
     const path = toDisplayPath(d.name);
+    if (!roomForMember(ctx, undefined, path)) break;
     ctx.members.push({ name: sanitizeMemberName(d.name), path, size: entry.size, method: 'stored', read: () => Promise.resolve().then(() => deliver(ctx, file.readStream(entry, readCap(ctx)))) });
   }
   for (const stream of cabinetStreams) {
@@ -84,7 +84,8 @@ function listCabinetStream(ctx: ListingContext, streamName: string, data: Uint8A
     cab = parseCabinet(data);
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
-    finding(ctx, 'ABS-CONTAINER-BAD-MEMBER', 'warning', `embedded cabinet "${sanitizeMemberName(streamName)}" cannot be read (${e.code}: ${e.message})`);
+    // The cabinet holds the files the package installs: unread, they are unaudited code.
+    finding(ctx, 'ABS-CONTAINER-BAD-MEMBER', 'error', `embedded cabinet "${sanitizeMemberName(streamName)}" cannot be read (${e.code}: ${e.message}); the files in it were not audited`, toDisplayPath(streamName));
     return;
   }
   const records = new Map<string, MsiFileRecord>();
@@ -111,8 +112,8 @@ function listCabinetStream(ctx: ListingContext, streamName: string, data: Uint8A
 function listRawStreams(file: CFBFile, ctx: ListingContext): void {
   for (const entry of file.entries) {
     if (entry.type !== 'stream') continue;
-    if (!roomForMember(ctx, undefined)) return;
     const path = toDisplayPath(entry.path);
+    if (!roomForMember(ctx, undefined, path)) return;
     ctx.members.push({ name: sanitizeMemberName(entry.name), path, size: entry.size, method: 'stored', read: () => Promise.resolve().then(() => deliver(ctx, file.readStream(entry, readCap(ctx)))) });
   }
 }

@@ -36,7 +36,7 @@ export async function openNsis(bytes: Uint8Array, ctx: ListingContext): Promise<
     }
   }
   if (result.tooManyFiles) {
-    finding(ctx, 'ABS-CONTAINER-TOO-MANY-MEMBERS', 'warning', `the installer holds more than ${ctx.limits.maxMembers} files; only the first ${ctx.limits.maxMembers} (maxMembers) are listed`);
+    finding(ctx, 'ABS-CONTAINER-TOO-MANY-MEMBERS', 'error', `not audited: the installer holds more than ${ctx.limits.maxMembers} files; only the first ${ctx.limits.maxMembers} (maxMembers) are listed`);
   }
   for (const file of result.files) {
     const path = toDisplayPath(file.path);
@@ -44,7 +44,7 @@ export async function openNsis(bytes: Uint8Array, ctx: ListingContext): Promise<
       if (result.capped?.path !== `/out/${file.path}`) finding(ctx, 'ABS-CONTAINER-BAD-MEMBER', 'warning', `7-Zip could not expand this member completely (${result.errors.join(' ').trim() || `exit code ${result.exitCode}`})`, path);
       continue;
     }
-    if (!roomForMember(ctx, result.files.length)) break;
+    if (!roomForMember(ctx, result.files.length, path)) break;
     const entry = byPath.get(file.path);
     const data = file.data;
     ctx.members.push({
