@@ -9,6 +9,7 @@ import { auditWorkerUrl, containerReaderFromSettings, type AuditSettings } from 
 import { loadLintConfig } from '../files/lint-config.ts';
 import { loadTrustAnchors } from '../files/trust-store.ts';
 import { walkInputs } from '../files/walk.ts';
+import { openRegularTextStream } from '../files/read-input.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
 
 function packageVersion(): string {
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     },
     defaultJobs,
     openStore,
+    openInputText: openRegularTextStream,
     loadLintConfig: (options) => loadLintConfig(options),
     now: () => new Date(),
     stdout: process.stdout,

@@ -20,6 +20,7 @@ import type { BlobSource, OpenedStore } from '../../core/releases/ports.ts';
 import { DEFAULT_CHANNEL, recordRelease, validateReleaseKey, type RecordReleaseResult } from '../../core/releases/record-release.ts';
 import type { ReleaseDetail, ReleaseFinding, ReleaseHeader, SignerRef } from '../../core/releases/release.types.ts';
 import type { CliDeps } from '../program.ts';
+import { parseAtOption } from '../parse-at.ts';
 import { createProgress } from '../progress.ts';
 import { renderAuditTable } from '../render-audit.ts';
 
@@ -52,13 +53,18 @@ export function dbOption(): Option {
 }
 
 /** Opens the store, runs `fn`, always closes it (a PostgreSQL pool left open would keep the process alive). */
-export async function withStore<T>(deps: Pick<ReleaseCommandDeps, 'openStore'>, url: string | undefined, create: boolean, fn: (opened: OpenedStore) => Promise<T>): Promise<T> {
-  const opened = await deps.openStore(url, { create });
+export async function withStore<T>(deps: Pick<ReleaseCommandDeps, 'openStore'>, url: string | undefined, create: boolean, fn: (opened: OpenedStore) => Promise<T>, createFolders = false): Promise<T> {
+  const opened = await deps.openStore(url, { create, createFolders });
   try {
     return await fn(opened);
   } finally {
     await opened.store.close();
   }
+}
+
+/** `--create`: the commands that may create a store may also create its folder. */
+export function createFoldersOption(): Option {
+  return new Option('--create', "create the store's folder when it does not exist (a new store in an existing folder needs no flag)").default(false);
 }
 
 export function writeJSON(deps: Pick<ReleaseCommandDeps, 'stdout'>, value: unknown): void {
@@ -67,7 +73,7 @@ export function writeJSON(deps: Pick<ReleaseCommandDeps, 'stdout'>, value: unkno
 
 /** Left-aligned columns, two spaces apart, header first. */
 export function renderColumns(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = headers.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
 }
@@ -153,6 +159,7 @@ interface AddFlags {
   replace: boolean;
   progress: boolean;
   format: OutputFormat;
+  create: boolean;
 }
 
 interface StoreFlags {
@@ -185,6 +192,7 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
     .option('--notes <text>', 'free-form notes stored with the release')
     .option('--replace', 'overwrite a recorded release of this version whose files differ', false)
     .addOption(dbOption())
+    .addOption(createFoldersOption())
     .option('--trust <path>', 'trust anchor certificate (PEM or DER file, or a folder of them); repeatable', collect, [])
     .option('--no-default-trust', "do not trust Node's bundled root certificates")
     .option('--at <time>', 'judge certificate validity at this ISO 8601 time instead of now')
@@ -293,11 +301,7 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
 
 async function runAdd(deps: ReleaseCommandDeps, product: string, version: string, paths: string[], flags: AddFlags): Promise<void> {
   validateReleaseKey(product, version);
-  let at = deps.now();
-  if (flags.at !== undefined) {
-    at = new Date(flags.at);
-    if (Number.isNaN(at.getTime())) throw new AbsolveError('USAGE', `--at takes an ISO 8601 time such as 2026-01-31T12:00:00Z (got '${flags.at}')`);
-  }
+  const at = flags.at === undefined ? deps.now() : parseAtOption(flags.at);
   const trustAnchors = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust });
   const files = await walkRelease(deps, paths);
   if (files.length === 0) throw new ReleaseError('RELEASE_INVALID', `no files in ${paths.join(', ')}`);
@@ -326,7 +330,7 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
     const blobSources: Array<{ sha256: string; source: BlobSource }> = [];
     for (const a of artifacts) {
       const fsPath = byRelease.get(a.path);
-      if (fsPath !== undefined && a.error?.code !== 'IO_ERROR') blobSources.push({ sha256: a.sha256, source: { kind: 'file', path: fsPath } });
+      if (fsPath !== undefined && a.error?.code !== 'IO_ERROR' && a.sha256 !== '') blobSources.push({ sha256: a.sha256, source: { kind: 'file', path: fsPath } });
     }
     const result = await recordRelease(opened.store, opened.blobs, {
       product,
@@ -345,7 +349,7 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
     } else {
       deps.stdout.write(renderAddTable(result, opened.location));
     }
-  });
+  }, flags.create);
 }
 
 function renderAddTable(result: RecordReleaseResult, location: string): string {
