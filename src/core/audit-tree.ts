@@ -6,7 +6,7 @@
  */
 import { bytesEqual, isParseError, LimitExceededError } from '../binary/index.ts';
 import { parseAuthenticodeSignature, requiredDigestAlgorithms, verifyAuthenticode, type AuthenticodeSignature, type DigestAlgorithm } from '../authenticode/index.ts';
-import { auditArtifactKeepingHead, hasPEExtension, readExactly, statusOnly, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
+import { auditArtifactKeepingHead, hasPEExtension, malformedNestedFindings, readExactly, statusOnly, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
 import type { ArtifactFormat, ArtifactReport, Finding, SignatureReport } from './audit.types.ts';
 import type { ByteSource, ContainerReader, ContainerSignatureMaterial } from './ports.ts';
 
@@ -101,7 +101,10 @@ async function auditNode(source: ByteSource, options: AuditTreeOptions, session:
     report.findings.push(added);
     if (f.member !== undefined && f.id !== 'ABS-CONTAINER-PATH-TRAVERSAL') aboutMember.set(f.member, [...(aboutMember.get(f.member) ?? []), added]);
   }
-  if (report.format !== 'pe') report.signature = await verifyContainerSignature(containers.signature(listing.kind, bytes), options);
+  if (report.format !== 'pe') {
+    report.signature = await verifyContainerSignature(containers.signature(listing.kind, bytes), options);
+    report.findings.push(...malformedNestedFindings(report.signature));
+  }
 
   const firstChild = out.length;
   for (const member of listing.members) {
