@@ -105,7 +105,9 @@ function summarizeFindings(a: ArtifactReport, colors: Colors): string[] {
   const byId = new Map<string, ArtifactReport['findings']>();
   for (const f of a.findings) {
     if (f.severity === 'note') continue;
-    byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
+    const group = byId.get(f.id);
+    if (group === undefined) byId.set(f.id, [f]);
+    else group.push(f);
   }
   const out: string[] = [];
   for (const [id, group] of byId) {

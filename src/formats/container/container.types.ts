@@ -62,7 +62,7 @@ export interface ContainerLimits {
   maxCompressionRatio: number;
   /**
    * Members listed in one whole tree (a top-level file and every container nested in it), when listings share an
-   * ExtractionBudget; default 50,000. More → ABS-CONTAINER-TOO-MANY-MEMBERS.
+   * ExtractionBudget; default 10,000. More → ABS-CONTAINER-TOO-MANY-MEMBERS.
    */
   maxTotalMembers?: number;
   /** Container nesting levels a recursive audit may open (used by the caller's recursion, not by openContainer). */
@@ -77,7 +77,7 @@ export const DEFAULT_CONTAINER_LIMITS: Readonly<Required<ContainerLimits>> = Obj
   maxTotalExtractedBytes: 4 * 1024 * 1024 * 1024, // 4 GiB
   maxCompressionRatio: 200,
   maxDepth: 8,
-  maxTotalMembers: 50_000,
+  maxTotalMembers: 10_000,
   maxContainerBytes: 4 * 1024 * 1024 * 1024, // 4 GiB (Node Buffers stop there anyway)
 });
 
