@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type HashAlgorithm } from '../core/audit.types.ts';
+import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type HashAlgorithm, type Severity } from '../core/audit.types.ts';
 import { escapeForDisplay } from '../binary/index.ts';
 import { EMPTY_AUDIT_ID, isAllowableFindingId, summarizeAudit, type AuditPolicy } from '../core/audit-summary.ts';
 import { AbsolveError, ExitCode } from '../core/errors.ts';
@@ -24,7 +24,8 @@ import { refuseProtectedOutput, writeOutputFile } from './safe-output.ts';
 /** What the CLI needs from the outside; src/app supplies the real adapters. */
 export interface CliDeps {
   version: string;
-  walkInputs(inputs: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string }>>;
+  /** Files under the inputs; `problem` marks an entry that is not read (dangling link, FIFO, …) and is reported as its finding. */
+  walkInputs(inputs: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string; problem?: { id: string; severity: Severity; message: string } }>>;
   loadTrustAnchors(options: { trustPaths: readonly string[]; includeDefaultRoots: boolean }): Promise<Uint8Array[]>;
   auditFiles(
     files: ReadonlyArray<{ displayPath: string; fsPath: string }>,

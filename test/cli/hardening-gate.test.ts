@@ -134,6 +134,12 @@ describe('the gate in folders: nothing vanishes', () => {
     if (haveFifo) assert.deepEqual(byPath.get('pipe.bin'), ['ABS-FILE-SPECIAL:warning'], 'the FIFO is reported, never opened (the run did not hang)');
   });
 
+  it('release add does not record a release around a dangling .exe link or a link loop named .dll (RELEASE_INVALID naming them)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', entry, 'release', 'add', 'App', '1.0', folder, '--db', `sqlite:${join(scratch, 'gate.db')}`], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^absolve: RELEASE_INVALID: cannot record [^\n]*'setup\.exe' \(ABS-FILE-DANGLING-LINK: [^\n]+\n$/);
+  });
+
   it('an empty release is not "met": exit 1, unless ABS-AUDIT-EMPTY is allowed', () => {
     const empty = join(scratch, 'empty');
     mkdirSync(empty);

@@ -3,7 +3,8 @@
  * caps), what is printed is escaped, secrets in store URLs are masked, `--at` is strict ISO 8601.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,6 +125,16 @@ describe('inputs are read bounded: regular files only', () => {
       }
     });
   }
+
+  it('Ctrl-C stops an import that is waiting for more input', { timeout: 60_000 }, async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'import', '-', '--db', `sqlite:${join(scratch, 'sigint.db')}`], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.write('{"type":"header"');
+    // Wait until the import is reading (its store file exists), then interrupt it; stdin stays open.
+    while (!existsSync(join(scratch, 'sigint.db'))) await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill('SIGINT');
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    assert.ok(signal === 'SIGINT' || code !== 0, `exit ${code} ${signal}`);
+  });
 
   it('a trust file larger than any certificate bundle is INPUT_TOO_LARGE', () => {
     const big = join(scratch, 'big.pem');

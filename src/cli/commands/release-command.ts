@@ -21,6 +21,8 @@ import { DEFAULT_CHANNEL, recordRelease, validateReleaseKey, type RecordReleaseR
 import type { ReleaseDetail, ReleaseFinding, ReleaseHeader, SignerRef } from '../../core/releases/release.types.ts';
 import type { CliDeps } from '../program.ts';
 import { parseAtOption } from '../parse-at.ts';
+import { escapeForDisplay } from '../../binary/index.ts';
+import { printableLines } from '../printable.ts';
 import { createProgress } from '../progress.ts';
 import { renderAuditTable } from '../render-audit.ts';
 
@@ -72,7 +74,9 @@ export function writeJSON(deps: Pick<ReleaseCommandDeps, 'stdout'>, value: unkno
 }
 
 /** Left-aligned columns, two spaces apart, header first. */
-export function renderColumns(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+export function renderColumns(headers: readonly string[], rawRows: ReadonlyArray<readonly string[]>): string {
+  // Cells hold names from files and certificates: escaped before they are measured and printed.
+  const rows = rawRows.map((r) => r.map((cell) => escapeForDisplay(cell)));
   const widths = headers.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
@@ -116,8 +120,10 @@ function toReleasePath(path: string): string {
  * given, or the file's name for a file given directly. Two files on one release path are refused
  * by recordRelease.
  */
-async function walkRelease(deps: ReleaseCommandDeps, inputs: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string; releasePath: string }>> {
-  const out: Array<{ displayPath: string; fsPath: string; releasePath: string }> = [];
+type ReleaseFile = Awaited<ReturnType<ReleaseCommandDeps['walkInputs']>>[number] & { releasePath: string };
+
+async function walkRelease(deps: ReleaseCommandDeps, inputs: readonly string[]): Promise<ReleaseFile[]> {
+  const out: ReleaseFile[] = [];
   for (const input of inputs) {
     const files = await deps.walkInputs([input]);
     const single = files.length === 1 && files[0]?.displayPath === input;
@@ -276,7 +282,7 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
         };
         const useColor = flags.color !== false && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
         deps.stdout.write(`${lines.join('\n')}\n${renderAuditTable(report, useColor)}`);
-        if (detail.findings.length > 0) deps.stdout.write(`\nRelease findings:\n${findingLines(detail.findings).join('\n')}\n`);
+        if (detail.findings.length > 0) deps.stdout.write(printableLines(`\nRelease findings:\n${findingLines(detail.findings).join('\n')}\n`));
       });
     });
 
@@ -292,7 +298,7 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
       await withStore(deps, flags.db, false, async (opened) => {
         const diff = diffReleases(await loadRelease(opened, product, from), await loadRelease(opened, product, to));
         if (flags.format === 'json') writeJSON(deps, diff);
-        else deps.stdout.write(renderDiffTable(diff));
+        else deps.stdout.write(printableLines(renderDiffTable(diff)));
       });
     });
 
@@ -303,7 +309,12 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
   validateReleaseKey(product, version);
   const at = flags.at === undefined ? deps.now() : parseAtOption(flags.at);
   const trustAnchors = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust });
-  const files = await walkRelease(deps, paths);
+  const walked = await walkRelease(deps, paths);
+  // An entry that cannot be read has no bytes to record: one that may hold code (a dangling link named .exe)
+  // stops the recording, the others (a link to a folder, a FIFO named .txt) are left out as before.
+  const unreadable = walked.filter((f) => f.problem?.severity === 'error');
+  if (unreadable.length > 0) throw new ReleaseError('RELEASE_INVALID', `cannot record ${unreadable.map((f) => `'${f.releasePath}' (${f.problem?.id ?? ''}: ${f.problem?.message ?? ''})`).join(', ')}: fix or remove it`);
+  const files = walked.filter((f) => f.problem === undefined);
   if (files.length === 0) throw new ReleaseError('RELEASE_INVALID', `no files in ${paths.join(', ')}`);
 
   // Open (and migrate) the store before the audit: a wrong --db fails in a second, not after minutes of hashing.
@@ -347,7 +358,7 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
     if (flags.format === 'json') {
       writeJSON(deps, { schema: RELEASE_ADD_SCHEMA, outcome: result.outcome, release: result.header, findings: result.findings, blobs: result.blobs });
     } else {
-      deps.stdout.write(renderAddTable(result, opened.location));
+      deps.stdout.write(printableLines(renderAddTable(result, opened.location)));
     }
   }, flags.create);
 }
