@@ -19,7 +19,7 @@ import { decodeMsiStreamName, openMsiDatabase, resolveMsiInstallLayout } from '.
 import type { MsiFileRecord, MsiInstallLayout } from '../formats/msi/index.ts';
 import { addCabMembers } from './cab.ts';
 import type { ListingContext } from './common.ts';
-import { checkMemberPath, deliver, finding, readCap, roomForMember } from './common.ts';
+import { capExceeded, checkMemberPath, deliver, finding, readCap, roomForMember } from './common.ts';
 
 export interface CompoundResult {
   kind: ContainerKind;
@@ -70,7 +70,7 @@ export function openCompound(bytes: Uint8Array, ctx: ListingContext): CompoundRe
     }
     const path = toDisplayPath(d.name);
     if (!roomForMember(ctx, undefined, path)) break;
-    ctx.members.push({ name: sanitizeMemberName(d.name), path, size: entry.size, method: 'stored', read: () => Promise.resolve().then(() => deliver(ctx, file.readStream(entry, readCap(ctx)))) });
+    ctx.members.push({ name: sanitizeMemberName(d.name), path, size: entry.size, method: 'stored', read: () => Promise.resolve().then(() => readStreamMember(ctx, file, entry)) });
   }
   for (const stream of cabinetStreams) {
     if (!seenStreams.has(stream)) finding(ctx, 'ABS-CONTAINER-BAD-MEMBER', 'warning', `Media names the embedded cabinet "#${sanitizeMemberName(stream)}" but the package has no such stream`);
@@ -114,6 +114,13 @@ function listRawStreams(file: CFBFile, ctx: ListingContext): void {
     if (entry.type !== 'stream') continue;
     const path = toDisplayPath(entry.path);
     if (!roomForMember(ctx, undefined, path)) return;
-    ctx.members.push({ name: sanitizeMemberName(entry.name), path, size: entry.size, method: 'stored', read: () => Promise.resolve().then(() => deliver(ctx, file.readStream(entry, readCap(ctx)))) });
+    ctx.members.push({ name: sanitizeMemberName(entry.name), path, size: entry.size, method: 'stored', read: () => Promise.resolve().then(() => readStreamMember(ctx, file, entry)) });
   }
+}
+
+/** A stream's bytes, within maxMemberBytes and what is left of the budget (the error names which limit). */
+function readStreamMember(ctx: ListingContext, file: CFBFile, entry: CFBFile['entries'][number]): Uint8Array {
+  const cap = readCap(ctx);
+  if (entry.size > cap) throw capExceeded(ctx, entry.size);
+  return deliver(ctx, file.readStream(entry, cap));
 }
