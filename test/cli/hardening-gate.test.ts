@@ -21,6 +21,11 @@ const scratch = mkdtempSync(join(tmpdir(), 'absolve-gate-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const hostile = (name: string): string => join(repoRoot, 'test', 'fixtures', 'hostile', name);
 const containers = (name: string): string => join(repoRoot, 'test', 'fixtures', 'containers', name);
+/** What 7-Zip and cabextract say about the committed hostile fixtures (scripts/fixtures/build-hostile-fixtures.ts). */
+interface HostileOracle {
+  [fixture: string]: { sevenZip?: Array<{ Path: string; Size: string; 'Packed Size': string }>; cabextractTest?: { exitCode: number; failed: string[] } };
+}
+const oracle = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'hostile', 'oracle.json'), 'utf8')) as HostileOracle;
 const APP = readFileSync(join(repoRoot, 'test', 'fixtures', 'pe', 'app-x64-console.exe'));
 const MiB = 1024 * 1024;
 
@@ -62,7 +67,10 @@ function assertUnaudited(run: Run, id: string, member: string): void {
 describe('the gate: an unaudited member that could hold code breaks the policy', () => {
   it('a PE padded past the compression ratio limit (ABS-CONTAINER-BOMB)', () => {
     const run = audit(hostile('ratio-bomb.zip'));
-    assertUnaudited(run, 'ABS-CONTAINER-BOMB', 'bin/app.exe');
+    // 7-Zip reads the same sizes: 8 MB from 28 KB is past the ratio of 200.
+    const [seven] = oracle['ratio-bomb.zip']?.sevenZip ?? [];
+    assert.ok(seven !== undefined && Number(seven.Size) > 200 * Number(seven['Packed Size']));
+    assertUnaudited(run, 'ABS-CONTAINER-BOMB', `${seven.Path}: zip bomb suspected: member expands ${seven['Packed Size']} stored bytes to ${seven.Size}`);
     assert.equal(run.report.artifacts.length, 1, 'the member is not expanded');
   });
 
@@ -78,6 +86,7 @@ describe('the gate: an unaudited member that could hold code breaks the policy',
   it('20 nested ZIPs: the container at the depth limit (ABS-CONTAINER-TOO-DEEP)', () => {
     const run = audit(hostile('deep-20.zip'));
     assertUnaudited(run, 'ABS-CONTAINER-TOO-DEEP', 'level-8.zip');
+    assert.equal(run.report.artifacts[1]?.path, `${hostile('deep-20.zip')}!/${oracle['deep-20.zip']?.sevenZip?.[0]?.Path ?? '?'}`, '7-Zip lists the same first level');
     assert.equal(run.report.artifacts.length, 9, 'the top-level file and 8 levels, no more');
   });
 
@@ -93,7 +102,10 @@ describe('the gate: an unaudited member that could hold code breaks the policy',
   });
 
   it('a corrupt CAB member (ABS-CONTAINER-BAD-MEMBER)', () => {
-    assertUnaudited(audit(hostile('corrupt-member.cab')), 'ABS-CONTAINER-BAD-MEMBER', 'app.exe');
+    // cabextract -t fails on the same member.
+    const failed = oracle['corrupt-member.cab']?.cabextractTest?.failed ?? [];
+    assert.deepEqual(failed, ['app.exe']);
+    assertUnaudited(audit(hostile('corrupt-member.cab')), 'ABS-CONTAINER-BAD-MEMBER', `${failed[0] ?? '?'}: not audited`);
   });
 
   it('--max-members 0 lists nothing, and says so as an error', () => {
@@ -160,6 +172,8 @@ describe('bombs are bounded: counts and peak memory, not time', () => {
     const run = audit(hostile('fanout-10x6.zip'));
     assertUnaudited(run, 'ABS-CONTAINER-TOO-MANY-MEMBERS', 'maxTotalMembers');
     assert.ok(run.report.artifacts.length <= 10_001, `${run.report.artifacts.length} artifacts`);
+    // The first level as 7-Zip lists it.
+    assert.deepEqual(run.report.artifacts.filter((a) => a.path.split('!/').length === 2).map((a) => a.path.split('!/')[1]), (oracle['fanout-10x6.zip']?.sevenZip ?? []).map((e) => e.Path));
     assert.ok(run.maxRSS < LIMIT_RSS, `peak RSS ${run.maxRSS}`);
   });
 
