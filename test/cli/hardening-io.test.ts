@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, linkSync, openSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -134,6 +134,34 @@ describe('inputs are read bounded: regular files only', () => {
     child.kill('SIGINT');
     const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
     assert.ok(signal === 'SIGINT' || code !== 0, `exit ${code} ${signal}`);
+  });
+
+  it('import - fed from /dev/zero stops at the line cap (IMPORT_INVALID); memory grows by the cap, not by the input', { skip: !existsSync('/dev/zero') }, () => {
+    const importFrom = (stdin: string, name: string): { stderr: string; maxRSS: number } => {
+      const rssFile = join(scratch, `rss-stdin-${name}`);
+      const fd = openSync(stdin, 'r');
+      try {
+        const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', rssReporter, entry, 'import', '-', '--db', `sqlite:${join(scratch, `stdin-${name}.db`)}`], {
+          cwd: repoRoot,
+          encoding: 'utf8',
+          stdio: [fd, 'pipe', 'pipe'],
+          env: { ...process.env, ABSOLVE_TEST_RSS_FILE: rssFile },
+          timeout: 120_000,
+        });
+        oneErrorLine({ code: r.status, stderr: r.stderr }, 'IMPORT_INVALID');
+        return { stderr: r.stderr, maxRSS: Number(readFileSync(rssFile, 'utf8')) };
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const tiny = join(scratch, 'tiny.jsonl');
+    writeFileSync(tiny, 'x\n');
+    const baseline = importFrom(tiny, 'tiny');
+    const zero = importFrom('/dev/zero', 'zero');
+    assert.match(zero.stderr, /line 1: longer than 8388608 characters/);
+    // The same command on a one-line file is the baseline (tsx and the store included): the endless input adds
+    // about one capped line, never more.
+    assert.ok(zero.maxRSS - baseline.maxRSS < 96 * MiB, `peak RSS ${zero.maxRSS} against ${baseline.maxRSS}`);
   });
 
   it('a trust file larger than any certificate bundle is INPUT_TOO_LARGE', () => {

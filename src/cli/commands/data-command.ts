@@ -21,8 +21,8 @@ export type DataCommandDeps = Pick<ReleaseCommandDeps, 'openStore' | 'stdout'> &
   openInputText?(path: string, what: string): Promise<NodeJS.ReadableStream>;
 };
 
-/** Longest line an import reads (a release record holds its stored audit reports: megabytes, not gigabytes). */
-export const MAX_IMPORT_LINE_BYTES = 256 * 1024 * 1024;
+/** Longest line an import reads, in characters (the largest record is one file's audit report: kilobytes, rarely a megabyte). */
+export const MAX_IMPORT_LINE_CHARS = 8 * 1024 * 1024;
 
 /**
  * Lines of a text stream, pulled on demand: the stream pauses while the import transaction works
@@ -30,7 +30,7 @@ export const MAX_IMPORT_LINE_BYTES = 256 * 1024 * 1024;
  * pending line is kept as pieces and joined once (re-joining it with every chunk made one 16 MB line take 10 s),
  * and a line longer than `maxLineChars` stops the import.
  */
-export async function* readLines(input: AsyncIterable<string | Buffer>, maxLineChars = MAX_IMPORT_LINE_BYTES): AsyncGenerator<string> {
+export async function* readLines(input: AsyncIterable<string | Buffer>, maxLineChars = MAX_IMPORT_LINE_CHARS): AsyncGenerator<string> {
   let pending: string[] = [];
   let pendingLength = 0;
   let lineNumber = 0;
