@@ -174,7 +174,7 @@ function parseRecord(line: string, n: number): ExportLineRecord {
   } catch (error) {
     // V8's message quotes the line ("\u001b[2J… is not valid JSON"): say where it broke, never echo the bytes.
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    throw invalid(n, position === undefined ? 'not valid JSON' : `not valid JSON (at character ${position})`);
+    throw invalid(n, position === undefined ? 'not JSON' : `not JSON (it breaks at character ${position})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(n, 'not a JSON object');
   const r = value as Json;
