@@ -11,13 +11,15 @@ import { AbsolveError } from '../core/errors.ts';
 /** The codes readRegularFile and openRegularFile throw (as AbsolveError). */
 export type InputErrorCode = 'PATH_NOT_FOUND' | 'PATH_NOT_REGULAR' | 'INPUT_TOO_LARGE' | 'IO_ERROR';
 
+/** An AbsolveError whose code is one of InputErrorCode (the constructor keeps callers to those). */
 class InputFileError extends AbsolveError {
   constructor(code: InputErrorCode, message: string, options: { cause?: unknown } = {}) {
     super(code, message, options);
   }
 }
 
-function describeKind(info: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isDirectory(): boolean }): string {
+/** What a file-system entry is, for messages ("a FIFO (named pipe)", "a character device", …). */
+export function describeKind(info: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean; isDirectory(): boolean }): string {
   if (info.isFIFO()) return 'a FIFO (named pipe)';
   if (info.isCharacterDevice()) return 'a character device';
   if (info.isBlockDevice()) return 'a block device';

@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { AbsolveError } from '../core/errors.ts';
 import { couldHoldCode } from '../core/audit-tree.ts';
+import { describeKind } from './read-input.ts';
 import type { Severity } from '../core/audit.types.ts';
 
 export interface WalkedFile {
@@ -15,15 +16,6 @@ export interface WalkedFile {
    * folder): it becomes a report with this finding instead, so nothing in a release vanishes silently.
    */
   problem?: { id: string; severity: Severity; message: string };
-}
-
-/** What a non-regular folder entry is, for messages. */
-function kindOf(info: Stats): string {
-  if (info.isFIFO()) return 'a FIFO (named pipe)';
-  if (info.isCharacterDevice()) return 'a character device';
-  if (info.isBlockDevice()) return 'a block device';
-  if (info.isSocket()) return 'a socket';
-  return 'not a regular file';
 }
 
 /**
@@ -45,7 +37,7 @@ export async function walkInputs(inputs: readonly string[]): Promise<WalkedFile[
     }
     if (info.isDirectory()) await walkFolder(input, files);
     else if (info.isFile()) files.push({ displayPath: input, fsPath: input });
-    else throw new AbsolveError('PATH_NOT_REGULAR', `'${input}' is ${kindOf(info)}, not a file or folder: only regular files are audited`);
+    else throw new AbsolveError('PATH_NOT_REGULAR', `'${input}' is ${describeKind(info)}, not a file or folder: only regular files are audited`);
   }
   return files;
 }
@@ -74,7 +66,7 @@ async function walkFolder(folder: string, out: WalkedFile[]): Promise<void> {
       else if (target?.isDirectory() === true) {
         out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-LINK-NOT-FOLLOWED', severity: 'warning', message: 'a symbolic link to a folder: not followed, its files were not audited (pass the folder itself to audit it)' } });
       } else if (target !== undefined) {
-        out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-SPECIAL', severity, message: `a symbolic link to ${kindOf(target)}: not read` } });
+        out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-SPECIAL', severity, message: `a symbolic link to ${describeKind(target)}: not read` } });
       } else if (code === 'ELOOP') {
         out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-LINK-LOOP', severity, message: 'a symbolic link loop: it leads to no file, nothing was audited' } });
       } else {
@@ -84,6 +76,6 @@ async function walkFolder(folder: string, out: WalkedFile[]): Promise<void> {
     }
     if (link.isDirectory()) await walkFolder(path, out);
     else if (link.isFile()) out.push({ displayPath: path, fsPath: path });
-    else out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-SPECIAL', severity, message: `${kindOf(link)}, not a regular file: not read` } });
+    else out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-SPECIAL', severity, message: `${describeKind(link)}, not a regular file: not read` } });
   }
 }
