@@ -92,7 +92,10 @@ export function addCabMembers(ctx: ListingContext, bytes: Uint8Array, cab: CabCa
 function refuseOverlaps(ctx: ListingContext, firstMember: number, listed: readonly CabFile[]): void {
   const byFolder = new Map<CabFolder, number[]>();
   listed.forEach((file, i) => {
-    if (file.folder !== undefined && file.problem === undefined) byFolder.set(file.folder, [...(byFolder.get(file.folder) ?? []), i]);
+    if (file.folder === undefined || file.problem !== undefined) return;
+    const indexes = byFolder.get(file.folder);
+    if (indexes === undefined) byFolder.set(file.folder, [i]);
+    else indexes.push(i);
   });
   const alreadyBombs = new Set(ctx.findings.flatMap((f) => (f.id === 'ABS-CONTAINER-BOMB' && f.member !== undefined ? [f.member] : [])));
   for (const indexes of byFolder.values()) {

@@ -99,7 +99,10 @@ async function auditNode(source: ByteSource, options: AuditTreeOptions, session:
   for (const f of listing.findings) {
     const added: Finding = { id: f.id, severity: f.severity, message: f.member === undefined ? f.message : `${f.member}: ${f.message}` };
     report.findings.push(added);
-    if (f.member !== undefined && f.id !== 'ABS-CONTAINER-PATH-TRAVERSAL') aboutMember.set(f.member, [...(aboutMember.get(f.member) ?? []), added]);
+    if (f.member === undefined || f.id === 'ABS-CONTAINER-PATH-TRAVERSAL') continue;
+    const known = aboutMember.get(f.member);
+    if (known === undefined) aboutMember.set(f.member, [added]);
+    else known.push(added);
   }
   if (report.format !== 'pe') {
     report.signature = await verifyContainerSignature(containers.signature(listing.kind, bytes), options);
