@@ -11,6 +11,7 @@ import { loadTrustAnchors, trustStoreStatus } from '../files/trust-store.ts';
 import { defaultTrustStoreDir, importMicrosoftTrustStore, MICROSOFT_TRUST_BASE_URL, updateMicrosoftTrustStore } from '../files/microsoft-trust-store.ts';
 import { walkInputs } from '../files/walk.ts';
 import { scanDeps } from './scan-runtime.ts';
+import { openRegularTextStream } from '../files/read-input.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
 
 function packageVersion(): string {
@@ -42,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     },
     defaultJobs,
     openStore,
+    openInputText: openRegularTextStream,
     loadLintConfig: (options) => loadLintConfig(options),
     scan: scanDeps(process.env),
     startServer: async (options) => {

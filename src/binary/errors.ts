@@ -22,7 +22,7 @@ export class LimitExceededError extends ParseError<'LIMIT_EXCEEDED'> {
   readonly maximum: number;
 
   constructor(limit: string, value: number, maximum: number, offset?: number) {
-    super('LIMIT_EXCEEDED', `${limit} is ${value}, above the limit of ${maximum}`, offset === undefined ? {} : { offset });
+    super('LIMIT_EXCEEDED', `${limit} comes to ${value}, more than the maximum of ${maximum}`, offset === undefined ? {} : { offset });
     this.limit = limit;
     this.value = value;
     this.maximum = maximum;

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type HashAlgorithm } from '../core/audit.types.ts';
-import { summarizeAudit } from '../core/audit-summary.ts';
+import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type HashAlgorithm, type Severity } from '../core/audit.types.ts';
+import { escapeForDisplay } from '../binary/index.ts';
+import { EMPTY_AUDIT_ID, isAllowableFindingId, summarizeAudit, type AuditPolicy } from '../core/audit-summary.ts';
 import { AbsolveError, ExitCode } from '../core/errors.ts';
 import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from '../core/limits.ts';
 import { DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from '../formats/container/container.types.ts';
@@ -23,11 +23,14 @@ import { renderAuditJSON, renderAuditTable } from './render-audit.ts';
 import { renderAuditJUnit } from './render-junit.ts';
 import { renderAuditMarkdown } from './render-markdown.ts';
 import { renderAuditSARIF } from './render-sarif.ts';
+import { parseAtOption } from './parse-at.ts';
+import { refuseProtectedOutput, writeOutputFile } from './safe-output.ts';
 
 /** What the CLI needs from the outside; src/app supplies the real adapters. */
 export interface CliDeps {
   version: string;
-  walkInputs(inputs: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string }>>;
+  /** Files under the inputs; `problem` marks an entry that is not read (dangling link, FIFO, …) and is reported as its finding. */
+  walkInputs(inputs: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string; problem?: { id: string; severity: Severity; message: string } }>>;
   /** The root store (`--trust-store`, Microsoft's when imported) plus `--trust` anchors, and the verification policy. */
   loadTrustAnchors(options: TrustLoadOptions): Promise<LoadedTrustAnchors>;
   /** `absolve trust update|status`. */
@@ -47,6 +50,8 @@ export interface CliDeps {
     },
   ): Promise<ArtifactReport[]>;
   defaultJobs(): number;
+  /** Opens an input file (`import`) as UTF-8 text: regular files only (PATH_NOT_REGULAR for a FIFO or device). */
+  openInputText?(path: string, what: string): Promise<NodeJS.ReadableStream>;
   /** Opens the release store (`release`, `certs`, `export`, `import`): a --db URL, or ABSOLVE_DB, or ./.absolve/absolve.db. */
   openStore: OpenStore;
   /** Lint configuration: `--config FILE`, else ./absolve.config.json, else defaults; throws LintConfigError (CONFIG_INVALID). Absent: defaults. */
@@ -95,6 +100,8 @@ interface AuditFlags {
   maxMemberBytes: number;
   maxExtractedBytes: number;
   maxCompressionRatio: number;
+  maxTotalMembers: number;
+  allowUnaudited: string[];
 }
 
 export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Promise<number> } {
@@ -131,7 +138,9 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     .option('--max-members <n>', 'members listed per container', positiveInt('--max-members'), DEFAULT_CONTAINER_LIMITS.maxMembers)
     .option('--max-member-bytes <bytes>', 'largest member expanded', positiveInt('--max-member-bytes'), DEFAULT_CONTAINER_LIMITS.maxMemberBytes)
     .option('--max-extracted-bytes <bytes>', 'bytes expanded in total from one top-level file', positiveInt('--max-extracted-bytes'), DEFAULT_CONTAINER_LIMITS.maxTotalExtractedBytes)
-    .option('--max-compression-ratio <n>', 'expanded/compressed ratio above which a member counts as a bomb (members of 1 MiB or more)', positiveInt('--max-compression-ratio'), DEFAULT_CONTAINER_LIMITS.maxCompressionRatio)
+    .option('--max-compression-ratio <n>', 'expanded/compressed ratio above which a member (of 1 MiB or more), a container or a whole file counts as a bomb', positiveInt('--max-compression-ratio'), DEFAULT_CONTAINER_LIMITS.maxCompressionRatio)
+    .option('--max-total-members <n>', 'members listed below one top-level file, all levels together', positiveInt('--max-total-members'), DEFAULT_CONTAINER_LIMITS.maxTotalMembers)
+    .option('--allow-unaudited <finding-id>', `accept this unaudited case knowingly (an ABS-CONTAINER-* or ABS-FILE-* finding ID, or ${EMPTY_AUDIT_ID}): it no longer breaks the policy; repeatable`, collect, [])
     .action(async (paths: string[], flags: AuditFlags) => {
       exitCode = await runAudit(deps, paths, flags);
     });
@@ -167,11 +176,12 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
           // --help and --version exit 0; every usage mistake exits 2.
           return error.exitCode === 0 ? ExitCode.ok : ExitCode.usageOrIOError;
         }
+        // Messages quote paths and names from disk: escaped, they stay one line and send no terminal controls.
         if (error instanceof AbsolveError) {
-          deps.stderr.write(`absolve: ${error.code}: ${error.message}\n`);
+          deps.stderr.write(`absolve: ${error.code}: ${escapeForDisplay(error.message)}\n`);
           return ExitCode.usageOrIOError;
         }
-        deps.stderr.write(`absolve: INTERNAL: ${error instanceof Error ? error.message : String(error)}\n`);
+        deps.stderr.write(`absolve: INTERNAL: ${escapeForDisplay(error instanceof Error ? error.message : String(error))}\n`);
         if (process.env.ABSOLVE_DEBUG !== undefined && error instanceof Error) deps.stderr.write(`${error.stack ?? ''}\n`);
         return ExitCode.usageOrIOError;
       }
@@ -182,14 +192,13 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
 async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Promise<number> {
   const hashes = parseHashList(flags.hashes);
   if (hashes === undefined) throw new AbsolveError('USAGE', `--hashes takes a comma-separated list of sha256, sha1, md5, sha512 (got '${flags.hashes}')`);
-  let at = deps.now();
-  if (flags.at !== undefined) {
-    at = new Date(flags.at);
-    if (Number.isNaN(at.getTime())) throw new AbsolveError('USAGE', `--at takes an ISO 8601 time such as 2026-01-31T12:00:00Z (got '${flags.at}')`);
-  }
+  const at = flags.at === undefined ? deps.now() : parseAtOption(flags.at);
+  const policy = auditPolicy(flags.allowUnaudited);
   const lint = await lintSetup(deps, flags, at);
   const trust = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust, store: flags.trustStore, certPaddingCheck: flags.certPaddingCheck });
   const files = await deps.walkInputs(paths);
+  // Before any work: a report must never replace what it reports on.
+  if (flags.output !== undefined) await refuseProtectedOutput(flags.output, [{ files: [...paths, ...files.map((f) => f.fsPath)], folders: [], describe: 'an input of this audit' }]);
   const progress = createProgress(deps.stderr, flags.progress);
   progress.start(files.length, 'auditing');
   let artifacts: ArtifactReport[];
@@ -208,6 +217,7 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
             maxMemberBytes: flags.maxMemberBytes,
             maxTotalExtractedBytes: flags.maxExtractedBytes,
             maxCompressionRatio: flags.maxCompressionRatio,
+            maxTotalMembers: flags.maxTotalMembers,
           }
         : null,
       onResult: (reports) => progress.tick(reports[0]?.path ?? ''),
@@ -223,21 +233,24 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
     verifiedAt: at.toISOString(),
     inputs: paths,
     artifacts,
-    summary: summarizeAudit(artifacts),
+    summary: summarizeAudit(artifacts, policy),
   };
   const useColor = flags.color !== false && flags.output === undefined && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
   const text = renderReport(report, flags.format, useColor);
   if (flags.output !== undefined) {
-    try {
-      await writeFile(flags.output, text);
-    } catch (error) {
-      throw new AbsolveError('OUTPUT_UNWRITABLE', `cannot write the report to '${flags.output}': ${(error as Error).message}`, { cause: error });
-    }
+    await writeOutputFile(flags.output, (write) => write(text));
   } else {
     deps.stdout.write(text);
   }
   if (artifacts.some((a) => a.error?.code === 'IO_ERROR')) return ExitCode.usageOrIOError;
   return report.summary.policyMet ? ExitCode.ok : ExitCode.policyViolation;
+}
+
+function auditPolicy(allow: readonly string[]): AuditPolicy {
+  for (const id of allow) {
+    if (!isAllowableFindingId(id)) throw new AbsolveError('USAGE', `--allow-unaudited takes a finding ID such as ABS-CONTAINER-ENCRYPTED, ABS-FILE-DANGLING-LINK or ${EMPTY_AUDIT_ID} (got '${id}')`);
+  }
+  return { allowUnaudited: new Set(allow) };
 }
 
 function renderReport(report: AuditReport, format: AuditFlags['format'], useColor: boolean): string {

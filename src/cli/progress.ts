@@ -1,3 +1,4 @@
+import { escapeForDisplay } from '../binary/index.ts';
 import type { ProgressSink } from '../core/ports.ts';
 
 /** A one-line progress bar on stderr, drawn only on a TTY (piped output stays clean). */
@@ -14,7 +15,8 @@ export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): Pr
     const width = 24;
     const filled = total === 0 ? width : Math.round((done / total) * width);
     const columns = stream.columns > 0 ? stream.columns : 80;
-    const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${detail}`;
+    // The detail is a file name: escaped, it cannot move the cursor, clear the screen or retitle the window.
+    const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${escapeForDisplay(detail)}`;
     stream.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
   };
   return {

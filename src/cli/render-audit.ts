@@ -2,6 +2,7 @@ import pc from 'picocolors';
 
 type Colors = ReturnType<typeof pc.createColors>;
 import type { ArtifactReport, AuditReport, SignatureStatus } from '../core/audit.types.ts';
+import { escapeForDisplay } from '../binary/index.ts';
 import { violatesPolicy } from '../core/audit-summary.ts';
 
 type Painter = (s: string) => string;
@@ -70,11 +71,13 @@ export function renderAuditTable(report: AuditReport, useColor: boolean): string
     const status = statusOf(a);
     return {
       status,
-      cells: [status, a.path, describe(a), a.signature?.signer ? commonName(a.signature.signer.subject) : '', note(a)],
+      // Paths and messages come from disk and archives: escaped, a name cannot add a row or send terminal controls.
+      cells: [status, a.path, describe(a), a.signature?.signer ? commonName(a.signature.signer.subject) : '', note(a)].map((c) => escapeForDisplay(c)),
     };
   });
   const headers = ['STATUS', 'PATH', 'TYPE', 'SIGNER', 'DETAILS'];
-  const widths = headers.map((h, i) => Math.min(i === 4 ? 200 : 60, Math.max(h.length, ...rows.map((r) => (r.cells[i] ?? '').length))));
+  // A loop, not Math.max(...rows): spreading a million rows overflows the call stack.
+  const widths = headers.map((h, i) => Math.min(i === 4 ? 200 : 60, rows.reduce((w, r) => Math.max(w, (r.cells[i] ?? '').length), h.length)));
   const lines = [colors.bold(headers.map((h, i) => pad(h, widths[i] ?? 0)).join('  ').trimEnd())];
   for (const row of rows) {
     const paint = statusPainter(row.status, colors);
@@ -89,7 +92,11 @@ export function renderAuditTable(report: AuditReport, useColor: boolean): string
   lines.push(
     `${s.files} artifacts, ${s.pe} PE: ${s.valid} valid, ${s.invalid} invalid, ${s.untrusted} untrusted, ${s.unsigned} unsigned, ${s.malformed} malformed; ${s.errors} with errors`,
   );
-  lines.push(s.policyMet ? colors.green('Policy met: every PE and Windows Installer package carries a valid signature.') : colors.red(`Policy violated by ${s.violations} file(s).`));
+  lines.push(
+    s.policyMet
+      ? colors.green('Policy met: every PE and Windows Installer package carries a valid signature.')
+      : colors.red(s.files === 0 ? 'Policy not met: nothing was audited (no file in the inputs).' : `Policy violated by ${s.violations} file(s).`),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -98,7 +105,9 @@ function summarizeFindings(a: ArtifactReport, colors: Colors): string[] {
   const byId = new Map<string, ArtifactReport['findings']>();
   for (const f of a.findings) {
     if (f.severity === 'note') continue;
-    byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
+    const group = byId.get(f.id);
+    if (group === undefined) byId.set(f.id, [f]);
+    else group.push(f);
   }
   const out: string[] = [];
   for (const [id, group] of byId) {
@@ -106,7 +115,7 @@ function summarizeFindings(a: ArtifactReport, colors: Colors): string[] {
     for (const f of shown) {
       const paint = f.severity === 'error' ? colors.red : colors.yellow;
       const more = group.length > shown.length ? ` (and ${group.length - shown.length} more ${id})` : '';
-      out.push(`${paint(f.severity.padEnd(7))}  ${id}  ${a.path}: ${f.message}${more}`);
+      out.push(`${paint(f.severity.padEnd(7))}  ${id}  ${escapeForDisplay(`${a.path}: ${f.message}`)}${more}`);
     }
   }
   return out;

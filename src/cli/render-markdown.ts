@@ -4,6 +4,7 @@
  * fix and a few example paths. Every finding is counted; the lists are capped so a comment stays readable.
  */
 import type { ArtifactReport, AuditReport, Finding, Severity } from '../core/audit.types.ts';
+import { escapeForDisplay } from '../binary/index.ts';
 import { violatesPolicy } from '../core/audit-summary.ts';
 import { findRule } from '../core/lint/index.ts';
 
@@ -15,8 +16,8 @@ const ICON: Record<Severity, string> = { error: '🔴', warning: '🟠', note: '
 
 /** Text inside a table cell or inline: Markdown and HTML specials escaped, newlines flattened. */
 export function mdEscape(s: string): string {
-  return s
-    .replace(/[\r\n]+/g, ' ')
+  // Control bytes first (ESC, newline, bidi): shown as \xNN like everywhere else, never passed through.
+  return escapeForDisplay(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -25,7 +26,7 @@ export function mdEscape(s: string): string {
 
 /** A path in code style; backticks inside are widened around. */
 function code(s: string): string {
-  const clean = s.replace(/[\r\n|]+/g, ' ');
+  const clean = escapeForDisplay(s).replace(/\|+/g, ' ');
   const fence = clean.includes('`') ? '`` ' : '`';
   return `${fence}${clean}${fence.split('').reverse().join('')}`;
 }
@@ -45,7 +46,8 @@ export function renderAuditMarkdown(report: AuditReport): string {
   const all = report.artifacts.flatMap((a) => a.findings);
   const total = counts(all);
   const out: string[] = [];
-  out.push(`## Absolve audit: ${s.policyMet ? '✅ policy met' : `❌ ${s.violations} file${s.violations === 1 ? '' : 's'} break the signing policy`}`);
+  const verdict = s.policyMet ? '✅ policy met' : s.files === 0 ? '❌ nothing was audited (no file in the inputs)' : `❌ ${s.violations} file${s.violations === 1 ? '' : 's'} break the signing policy`;
+  out.push(`## Absolve audit: ${verdict}`);
   out.push('');
   out.push('| files | PE | valid | invalid | untrusted | unsigned | malformed | errors | 🔴 error findings | 🟠 warnings | 🔵 notes |');
   out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

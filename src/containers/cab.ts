@@ -8,7 +8,7 @@ import { buildSingleFolderCabinet, CabFolderReader, parseCabinet } from '../form
 import type { CabCabinet, CabFile, CabFolder } from '../formats/cab/index.ts';
 import { sanitizeMemberName, toDisplayPath } from '../formats/container/member-name.ts';
 import type { ListingContext } from './common.ts';
-import { checkBomb, checkMemberPath, deliver, finding, readCap, roomForMember } from './common.ts';
+import { capExceeded, checkBomb, checkMemberPath, deliver, finding, overlappingRanges, readCap, roomForMember } from './common.ts';
 import { runSevenZip } from './sevenzip.ts';
 
 export function openCab(bytes: Uint8Array, ctx: ListingContext): void {
@@ -28,10 +28,11 @@ export function addCabMembers(ctx: ListingContext, bytes: Uint8Array, cab: CabCa
   const readers = new Map<CabFolder, CabFolderReader>();
   const external = new Map<CabFolder, Promise<Map<number, Uint8Array>>>();
   const listed: CabFile[] = [];
+  const firstMember = ctx.members.length;
   for (const file of cab.files) {
-    if (!roomForMember(ctx, cab.files.length)) break;
-    listed.push(file);
     const path = pathFor(file);
+    if (!roomForMember(ctx, cab.files.length, path)) break;
+    listed.push(file);
     checkMemberPath(ctx, file.name, path);
     const folder = file.folder;
     let refusal: (() => Promise<never>) | undefined;
@@ -60,7 +61,7 @@ export function addCabMembers(ctx: ListingContext, bytes: Uint8Array, cab: CabCa
         (async () => {
           if (folder === undefined) throw new ParseError('CAB_BAD_FILE', `${path}: no folder`);
           const cap = readCap(ctx);
-          if (file.size > cap) throw new LimitExceededError(cap === ctx.limits.maxMemberBytes ? 'member size (maxMemberBytes)' : 'total extracted bytes (maxTotalExtractedBytes)', file.size, cap);
+          if (file.size > cap) throw capExceeded(ctx, file.size);
           if (folder.compression === 'none' || folder.compression === 'mszip') {
             let reader = readers.get(folder);
             if (reader === undefined) {
@@ -80,7 +81,36 @@ export function addCabMembers(ctx: ListingContext, bytes: Uint8Array, cab: CabCa
         }),
     });
   }
+  refuseOverlaps(ctx, firstMember, listed);
   return listed;
+}
+
+/**
+ * [MS-CAB] lays a folder's files end to end; CFFILE entries over one stretch of a folder (5,000 files over one
+ * folder) would make a small cabinet cost gigabytes of expanding and hashing. Such members are bombs.
+ */
+function refuseOverlaps(ctx: ListingContext, firstMember: number, listed: readonly CabFile[]): void {
+  const byFolder = new Map<CabFolder, number[]>();
+  listed.forEach((file, i) => {
+    if (file.folder === undefined || file.problem !== undefined) return;
+    const indexes = byFolder.get(file.folder);
+    if (indexes === undefined) byFolder.set(file.folder, [i]);
+    else indexes.push(i);
+  });
+  const alreadyBombs = new Set(ctx.findings.flatMap((f) => (f.id === 'ABS-CONTAINER-BOMB' && f.member !== undefined ? [f.member] : [])));
+  for (const indexes of byFolder.values()) {
+    const ranges = indexes.map((i) => {
+      const file = listed[i];
+      return file === undefined ? undefined : ([file.folderOffset, file.folderOffset + file.size] as const);
+    });
+    for (const [k, other] of overlappingRanges(ranges)) {
+      const member = ctx.members[firstMember + (indexes[k] ?? -1)];
+      const owner = ctx.members[firstMember + (indexes[other] ?? -1)];
+      if (member === undefined || owner === undefined || alreadyBombs.has(member.path)) continue;
+      finding(ctx, 'ABS-CONTAINER-BOMB', 'error', `zip bomb suspected: member data overlaps the data of ${owner.path} in the same cabinet folder; it is not expanded`, member.path);
+      member.read = () => Promise.reject(new ParseError('CAB_BAD_FILE', `${member.path}: its data overlaps another member's (zip bomb)`));
+    }
+  }
 }
 
 /** LZX/Quantum: one 7-Zip run per folder, on a repacked cabinet whose members are named f<index>. */

@@ -19,7 +19,7 @@ import { decodeMsiStreamName, openMsiDatabase, resolveMsiInstallLayout } from '.
 import type { MsiFileRecord, MsiInstallLayout } from '../formats/msi/index.ts';
 import { addCabMembers } from './cab.ts';
 import type { ListingContext } from './common.ts';
-import { checkMemberPath, deliver, finding, readCap, roomForMember } from './common.ts';
+import { capExceeded, checkMemberPath, deliver, finding, readCap, roomForMember } from './common.ts';
 
 export interface CompoundResult {
   kind: ContainerKind;
@@ -68,9 +68,9 @@ export function openCompound(bytes: Uint8Array, ctx: ListingContext): CompoundRe
       listCabinetStream(ctx, d.name, file.readStream(entry), layout, cabinetStreams.has(d.name));
       continue;
     }
-    if (!roomForMember(ctx, undefined)) break;
     const path = toDisplayPath(d.name);
-    ctx.members.push({ name: sanitizeMemberName(d.name), path, size: entry.size, method: 'stored', read: () => Promise.resolve().then(() => deliver(ctx, file.readStream(entry, readCap(ctx)))) });
+    if (!roomForMember(ctx, undefined, path)) break;
+    ctx.members.push({ name: sanitizeMemberName(d.name), path, size: entry.size, method: 'stored', read: () => Promise.resolve().then(() => readStreamMember(ctx, file, entry)) });
   }
   for (const stream of cabinetStreams) {
     if (!seenStreams.has(stream)) finding(ctx, 'ABS-CONTAINER-BAD-MEMBER', 'warning', `Media names the embedded cabinet "#${sanitizeMemberName(stream)}" but the package has no such stream`);
@@ -84,7 +84,8 @@ function listCabinetStream(ctx: ListingContext, streamName: string, data: Uint8A
     cab = parseCabinet(data);
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
-    finding(ctx, 'ABS-CONTAINER-BAD-MEMBER', 'warning', `embedded cabinet "${sanitizeMemberName(streamName)}" cannot be read (${e.code}: ${e.message})`);
+    // The cabinet holds the files the package installs: unread, they are unaudited code.
+    finding(ctx, 'ABS-CONTAINER-BAD-MEMBER', 'error', `embedded cabinet "${sanitizeMemberName(streamName)}" cannot be read (${e.code}: ${e.message}); the files in it were not audited`, toDisplayPath(streamName));
     return;
   }
   const records = new Map<string, MsiFileRecord>();
@@ -111,8 +112,15 @@ function listCabinetStream(ctx: ListingContext, streamName: string, data: Uint8A
 function listRawStreams(file: CFBFile, ctx: ListingContext): void {
   for (const entry of file.entries) {
     if (entry.type !== 'stream') continue;
-    if (!roomForMember(ctx, undefined)) return;
     const path = toDisplayPath(entry.path);
-    ctx.members.push({ name: sanitizeMemberName(entry.name), path, size: entry.size, method: 'stored', read: () => Promise.resolve().then(() => deliver(ctx, file.readStream(entry, readCap(ctx)))) });
+    if (!roomForMember(ctx, undefined, path)) return;
+    ctx.members.push({ name: sanitizeMemberName(entry.name), path, size: entry.size, method: 'stored', read: () => Promise.resolve().then(() => readStreamMember(ctx, file, entry)) });
   }
+}
+
+/** A stream's bytes, within maxMemberBytes and what is left of the budget (the error names which limit). */
+function readStreamMember(ctx: ListingContext, file: CFBFile, entry: CFBFile['entries'][number]): Uint8Array {
+  const cap = readCap(ctx);
+  if (entry.size > cap) throw capExceeded(ctx, entry.size);
+  return deliver(ctx, file.readStream(entry, cap));
 }

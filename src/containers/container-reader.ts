@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ContainerKind, ContainerLimits } from '../formats/container/container.types.ts';
 import type { ContainerReader, ContainerSignatureMaterial } from '../core/ports.ts';
-import { ExtractionBudget, detectContainer, inspectContainerSignature, openContainer } from './index.ts';
+import { COMPRESSION_RATIO_MIN_BYTES, DEFAULT_CONTAINER_LIMITS, ExtractionBudget, detectContainer, inspectContainerSignature, openContainer } from './index.ts';
 
 const KINDS: ReadonlySet<string> = new Set<ContainerKind>(['zip', 'cab', 'msi', 'msp', 'cfb', 'nsis']);
 
@@ -20,8 +20,18 @@ export function createContainerReader(limits: ContainerLimits): ContainerReader 
   return {
     maxDepth: limits.maxDepth,
     detect: (head) => detectContainer(head),
-    session() {
-      const budget = new ExtractionBudget(limits.maxTotalExtractedBytes);
+    session(topLevelBytes) {
+      // The compression ratio holds for the whole tree too: everything expanded below a file, at every level,
+      // may come to maxCompressionRatio times its size (never less than the size a lone member may reach
+      // before the ratio applies), and to maxTotalExtractedBytes at most.
+      const byRatio = Math.max(COMPRESSION_RATIO_MIN_BYTES, topLevelBytes * limits.maxCompressionRatio);
+      const budget = new ExtractionBudget(Math.min(limits.maxTotalExtractedBytes, byRatio), {
+        limitMembers: limits.maxTotalMembers ?? DEFAULT_CONTAINER_LIMITS.maxTotalMembers,
+        limitName:
+          byRatio < limits.maxTotalExtractedBytes
+            ? `bytes expanded below this ${topLevelBytes}-byte file (maxCompressionRatio ${limits.maxCompressionRatio} times its size)`
+            : 'bytes expanded below this file (maxTotalExtractedBytes)',
+      });
       return {
         async open(kind, bytes) {
           const listing = await openContainer(asKind(kind), bytes, limits, { budget });

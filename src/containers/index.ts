@@ -66,7 +66,8 @@ export async function openContainer(kind: ContainerKind, bytes: Uint8Array, limi
   if (!(bytes instanceof Uint8Array)) throw new ParseError('CONTAINER_BAD_ARGUMENT', 'openContainer: bytes must be a Uint8Array');
   const maxContainerBytes = limits.maxContainerBytes ?? DEFAULT_CONTAINER_LIMITS.maxContainerBytes;
   if (bytes.length > maxContainerBytes) throw new LimitExceededError('container size (maxContainerBytes)', bytes.length, maxContainerBytes);
-  const ctx: ListingContext = { limits, budget: options.budget ?? new ExtractionBudget(limits.maxTotalExtractedBytes), findings: [], members: [] };
+  const budget = options.budget ?? new ExtractionBudget(limits.maxTotalExtractedBytes, { limitMembers: limits.maxTotalMembers ?? DEFAULT_CONTAINER_LIMITS.maxTotalMembers });
+  const ctx: ListingContext = { limits, budget, findings: [], members: [], containerBytes: bytes.length, declaredBytes: 0 };
   let actual: ContainerKind = kind;
   let externalCabinets: string[] = [];
   switch (kind) {

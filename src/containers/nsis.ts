@@ -4,6 +4,7 @@
  * declare member sizes, so the output caps of runSevenZip are what stops an expansion bomb.
  */
 import { ParseError } from '../binary/index.ts';
+import { couldHoldCode } from '../core/audit-tree.ts';
 import { sanitizeMemberName, toDisplayPath } from '../formats/container/member-name.ts';
 import type { ListingContext } from './common.ts';
 import { checkBomb, checkMemberPath, deliver, finding, roomForMember } from './common.ts';
@@ -36,15 +37,19 @@ export async function openNsis(bytes: Uint8Array, ctx: ListingContext): Promise<
     }
   }
   if (result.tooManyFiles) {
-    finding(ctx, 'ABS-CONTAINER-TOO-MANY-MEMBERS', 'warning', `the installer holds more than ${ctx.limits.maxMembers} files; only the first ${ctx.limits.maxMembers} (maxMembers) are listed`);
+    finding(ctx, 'ABS-CONTAINER-TOO-MANY-MEMBERS', 'error', `not audited: the installer holds more than ${ctx.limits.maxMembers} files; only the first ${ctx.limits.maxMembers} (maxMembers) are listed`);
   }
   for (const file of result.files) {
     const path = toDisplayPath(file.path);
     if (!file.complete) {
-      if (result.capped?.path !== `/out/${file.path}`) finding(ctx, 'ABS-CONTAINER-BAD-MEMBER', 'warning', `7-Zip could not expand this member completely (${result.errors.join(' ').trim() || `exit code ${result.exitCode}`})`, path);
+      // Never listed, so never read: an executable among them is unaudited code (an error for the gate).
+      if (result.capped?.path !== `/out/${file.path}`) {
+        const severity = couldHoldCode(path) ? 'error' : 'warning';
+        finding(ctx, 'ABS-CONTAINER-BAD-MEMBER', severity, `7-Zip could not expand this member completely (${result.errors.join(' ').trim() || `exit code ${result.exitCode}`}); it was not audited`, path);
+      }
       continue;
     }
-    if (!roomForMember(ctx, result.files.length)) break;
+    if (!roomForMember(ctx, result.files.length, path)) break;
     const entry = byPath.get(file.path);
     const data = file.data;
     ctx.members.push({

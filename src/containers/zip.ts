@@ -16,7 +16,7 @@ import { ByteView, LimitExceededError, ParseError } from '../binary/index.ts';
 import { toDisplayPath, sanitizeMemberName } from '../formats/container/member-name.ts';
 import { decodeZipName, isSupportedZipMethod, zipMethodName } from '../formats/zip/index.ts';
 import type { ListingContext } from './common.ts';
-import { checkBomb, checkMemberPath, finding, readCap, roomForMember } from './common.ts';
+import { capExceeded, checkBomb, checkMemberPath, finding, overlappingRanges, readCap, roomForMember } from './common.ts';
 
 export type ZipErrorCode = 'ZIP_TRUNCATED' | 'ZIP_BAD_ARCHIVE' | 'ZIP_BAD_MEMBER' | 'ZIP_BAD_CRC' | 'ZIP_ENCRYPTED' | 'ZIP_UNSUPPORTED_METHOD';
 
@@ -38,6 +38,8 @@ export async function openZip(bytes: Uint8Array, ctx: ListingContext): Promise<v
   } catch (e) {
     throw zipError(e);
   }
+  const ranges: Array<readonly [number, number] | undefined> = [];
+  const firstMember = ctx.members.length;
   await new Promise<void>((resolve, reject) => {
     let stopped = false;
     zip.on('error', (e: unknown) => {
@@ -48,7 +50,7 @@ export async function openZip(bytes: Uint8Array, ctx: ListingContext): Promise<v
     zip.on('entry', (entry: Entry) => {
       if (stopped) return;
       try {
-        if (!addEntry(zip, entry, ctx, bytes)) {
+        if (!addEntry(zip, entry, ctx, bytes, ranges)) {
           stopped = true;
           resolve();
           return;
@@ -62,10 +64,37 @@ export async function openZip(bytes: Uint8Array, ctx: ListingContext): Promise<v
     });
     zip.readEntry();
   });
+  refuseOverlaps(ctx, firstMember, ranges);
+}
+
+/**
+ * APPNOTE has every entry own its local header and data; central entries pointing into one block (5,000 entries
+ * over one 1 MB member) would make a 1 MB file cost gigabytes of expanding and hashing. Such members are bombs.
+ */
+function refuseOverlaps(ctx: ListingContext, firstMember: number, ranges: ReadonlyArray<readonly [number, number] | undefined>): void {
+  const alreadyBombs = new Set(ctx.findings.flatMap((f) => (f.id === 'ABS-CONTAINER-BOMB' && f.member !== undefined ? [f.member] : [])));
+  for (const [index, other] of overlappingRanges(ranges)) {
+    const member = ctx.members[firstMember + index];
+    const owner = ctx.members[firstMember + other];
+    if (member === undefined || owner === undefined || alreadyBombs.has(member.path)) continue;
+    const [start, end] = ranges[index] ?? [0, 0];
+    finding(ctx, 'ABS-CONTAINER-BOMB', 'error', `zip bomb suspected: member data (bytes ${start}-${end}) overlaps the data of ${owner.path}; it is not expanded`, member.path);
+    member.read = () => Promise.reject(new ParseError<ZipErrorCode>('ZIP_BAD_MEMBER', `${member.path}: its data overlaps another member's (zip bomb)`));
+  }
+}
+
+/** [local header, end of data) of an entry, from its local header (APPNOTE 4.3.7); undefined when unreadable. */
+function entryRange(bytes: Uint8Array, entry: Entry): readonly [number, number] | undefined {
+  const header = entry.relativeOffsetOfLocalHeader;
+  if (header + LOCAL_FILE_HEADER_BYTES > bytes.length) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(header, true) !== LOCAL_FILE_HEADER_SIGNATURE) return undefined;
+  const dataStart = header + LOCAL_FILE_HEADER_BYTES + view.getUint16(header + 26, true) + view.getUint16(header + 28, true);
+  return [header, dataStart + entry.compressedSize];
 }
 
 /** Returns false when the listing is full. */
-function addEntry(zip: ZipFile, entry: Entry, ctx: ListingContext, bytes: Uint8Array): boolean {
+function addEntry(zip: ZipFile, entry: Entry, ctx: ListingContext, bytes: Uint8Array, ranges: Array<readonly [number, number] | undefined>): boolean {
   const rawName = entry.fileNameRaw;
   const unicodePath = entry.extraFields.find((f) => f.id === INFO_ZIP_UNICODE_PATH)?.data;
   const stored = decodeZipName(rawName, entry.generalPurposeBitFlag, unicodePath);
@@ -78,7 +107,7 @@ function addEntry(zip: ZipFile, entry: Entry, ctx: ListingContext, bytes: Uint8A
     if (yauzlSays !== null) finding(ctx, 'ABS-CONTAINER-PATH-TRAVERSAL', 'error', `member name "${sanitizeMemberName(stored)}": ${yauzlSays}; it is shown, never used as a path`, path);
   }
   if (isDirectory) return true;
-  if (!roomForMember(ctx, zip.entryCount)) return false;
+  if (!roomForMember(ctx, zip.entryCount, path)) return false;
 
   const method = entry.compressionMethod;
   const encrypted = entry.isEncrypted();
@@ -93,6 +122,7 @@ function addEntry(zip: ZipFile, entry: Entry, ctx: ListingContext, bytes: Uint8A
     const bomb = checkBomb(ctx, path, entry.uncompressedSize, method === 0 ? undefined : entry.compressedSize);
     if (bomb !== undefined) refusal = () => Promise.reject(new LimitExceededError('member size (maxMemberBytes / maxCompressionRatio)', entry.uncompressedSize, ctx.limits.maxMemberBytes));
   }
+  ranges.push(entryRange(bytes, entry));
   ctx.members.push({
     name: sanitizeMemberName(stored),
     path,
@@ -143,7 +173,7 @@ function expandSmallEntry(bytes: Uint8Array, entry: Entry, path: string, cap: nu
 function readEntry(zip: ZipFile, entry: Entry, path: string, ctx: ListingContext, bytes: Uint8Array): Promise<Uint8Array> {
   const cap = readCap(ctx);
   if (entry.uncompressedSize > cap) {
-    return Promise.reject(new LimitExceededError(cap === ctx.limits.maxMemberBytes ? 'member size (maxMemberBytes)' : 'total extracted bytes (maxTotalExtractedBytes)', entry.uncompressedSize, cap));
+    return Promise.reject(capExceeded(ctx, entry.uncompressedSize));
   }
   if (entry.uncompressedSize <= SYNC_EXPAND_MAX_BYTES && (entry.compressionMethod === 0 || entry.compressionMethod === 8)) {
     try {
@@ -173,7 +203,7 @@ function readEntry(zip: ZipFile, entry: Entry, path: string, ctx: ListingContext
         produced += chunk.length;
         // The running counter: a member that lies about its size is stopped here, not after inflating it all.
         if (produced > cap) {
-          fail(new LimitExceededError(cap === ctx.limits.maxMemberBytes ? 'member size (maxMemberBytes)' : 'total extracted bytes (maxTotalExtractedBytes)', produced, cap));
+          fail(capExceeded(ctx, produced));
           return;
         }
         chunks.push(chunk);

@@ -196,6 +196,7 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
   } else {
     report.signature = prepared.report;
   }
+  findings.push(...malformedNestedFindings(report.signature));
   report.findings = findings;
   // The verifier's own verdict carries whether the timestamp verified; the report keeps only its time.
   report.lintFacts = collectLintFacts({ path: options.path, image, bytes: kept, signature: prepared.signature, verdict: verdict === undefined ? report.signature : { ...verdict, reason: report.signature.reason } });
@@ -319,6 +320,24 @@ function pickStringTable(tables: Record<string, Record<string, string>>): Record
   const keys = Object.keys(tables);
   const preferred = keys.find((k) => k.toLowerCase().startsWith('0409')) ?? keys[0];
   return preferred === undefined ? undefined : tables[preferred];
+}
+
+/**
+ * A nested signature (1.3.6.1.4.1.311.2.4.1) that cannot be parsed leaves the primary verdict alone, but it is
+ * what a dual-signed file's second half should have been: a finding says so (SIGNATURE_NESTED_MALFORMED).
+ */
+export function malformedNestedFindings(signature: SignatureReport | null): Finding[] {
+  if (signature === null) return [];
+  const out: Finding[] = [];
+  const visit = (s: SignatureReport, path: string): void => {
+    s.nested.forEach((n, i) => {
+      const where = `${path}${i + 1}`;
+      if (n.status === 'malformed') out.push({ id: 'SIGNATURE_NESTED_MALFORMED', severity: 'warning', message: `nested signature ${where} is malformed: ${n.reason}` });
+      visit(n, `${where}.`);
+    });
+  };
+  visit(signature, '#');
+  return out;
 }
 
 export function toSignatureReport(verdict: SignatureVerdict): SignatureReport {

@@ -4,10 +4,10 @@
  * ContainerReader (bounded by its limits) and never written anywhere; their report paths are
  * `outer.msi!/Contoso/app.exe`, repeated for each level.
  */
-import { bytesEqual, isParseError } from '../binary/index.ts';
+import { bytesEqual, isParseError, LimitExceededError } from '../binary/index.ts';
 import { parseAuthenticodeSignature, requiredDigestAlgorithms, verifyAuthenticode, type AuthenticodeSignature, type DigestAlgorithm } from '../authenticode/index.ts';
-import { auditArtifactKeepingHead, readExactly, statusOnly, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
-import type { ArtifactFormat, ArtifactReport, SignatureReport } from './audit.types.ts';
+import { auditArtifactKeepingHead, hasPEExtension, malformedNestedFindings, readExactly, statusOnly, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
+import type { ArtifactFormat, ArtifactReport, Finding, SignatureReport } from './audit.types.ts';
 import type { ByteSource, ContainerReader, ContainerSignatureMaterial } from './ports.ts';
 
 export interface AuditTreeOptions extends AuditArtifactOptions {
@@ -31,11 +31,25 @@ export class MemoryByteSource implements ByteSource {
   }
 }
 
+/** Names of the containers Absolve opens (a member named like one may hold executables). */
+const CONTAINER_EXTENSIONS: ReadonlySet<string> = new Set(['zip', 'msi', 'msp', 'mst', 'cab', 'nupkg', 'jar', 'appx', 'msix', 'vsix']);
+
+/**
+ * Whether a member Absolve could not read may hold code: its name promises a PE or a container. (A member that a
+ * limit stopped is unknown content and counts whatever its name.)
+ */
+export function couldHoldCode(path: string): boolean {
+  if (hasPEExtension(path)) return true;
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && CONTAINER_EXTENSIONS.has(base.slice(dot + 1).toLowerCase());
+}
+
 /** The report for the file first, then its members depth-first in listing order. */
 export async function auditTree(source: ByteSource, options: AuditTreeOptions): Promise<ArtifactReport[]> {
   const containers = options.containers;
   const out: ArtifactReport[] = [];
-  await auditNode(source, options, containers?.session(), 0, out);
+  await auditNode(source, options, containers?.session(source.size), 0, out);
   return out;
 }
 
@@ -53,7 +67,8 @@ async function auditNode(source: ByteSource, options: AuditTreeOptions, session:
   const kind = containers.detect(head);
   if (kind === undefined) return;
   if (depth >= containers.maxDepth) {
-    report.findings.push({ id: 'ABS-CONTAINER-TOO-DEEP', severity: 'warning', message: `a ${kind} container nested deeper than maxDepth (${containers.maxDepth}): its members were not audited` });
+    // Unknown content behind a limit: an error, so the gate fails unless the user allows it (--allow-unaudited).
+    report.findings.push({ id: 'ABS-CONTAINER-TOO-DEEP', severity: 'error', message: `${report.path}: a ${kind} container nested deeper than maxDepth (${containers.maxDepth}): its members were not audited` });
     return;
   }
   let bytes = head;
@@ -79,10 +94,20 @@ async function auditNode(source: ByteSource, options: AuditTreeOptions, session:
   }
   if (report.format === 'unknown') report.format = formatOf(listing.kind);
   report.container = { kind: listing.kind, members: listing.members.length };
+  // The findings about each member, to raise to an error when that member turns out to be unauditable.
+  const aboutMember = new Map<string, Finding[]>();
   for (const f of listing.findings) {
-    report.findings.push({ id: f.id, severity: f.severity, message: f.member === undefined ? f.message : `${f.member}: ${f.message}` });
+    const added: Finding = { id: f.id, severity: f.severity, message: f.member === undefined ? f.message : `${f.member}: ${f.message}` };
+    report.findings.push(added);
+    if (f.member === undefined || f.id === 'ABS-CONTAINER-PATH-TRAVERSAL') continue;
+    const known = aboutMember.get(f.member);
+    if (known === undefined) aboutMember.set(f.member, [added]);
+    else known.push(added);
   }
-  if (report.format !== 'pe') report.signature = await verifyContainerSignature(containers.signature(listing.kind, bytes), options);
+  if (report.format !== 'pe') {
+    report.signature = await verifyContainerSignature(containers.signature(listing.kind, bytes), options);
+    report.findings.push(...malformedNestedFindings(report.signature));
+  }
 
   const firstChild = out.length;
   for (const member of listing.members) {
@@ -92,15 +117,36 @@ async function auditNode(source: ByteSource, options: AuditTreeOptions, session:
       memberBytes = await member.read();
     } catch (error) {
       if (!isParseError(error)) throw error;
-      // Not expandable (bomb, encrypted, unsupported, corrupt): the listing already said why where it could.
-      if (!report.findings.some((f) => f.message.startsWith(`${member.path}:`))) {
-        report.findings.push({ id: 'ABS-CONTAINER-BAD-MEMBER', severity: 'warning', message: `${member.path}: not audited: ${error.message}` });
-      }
+      reportUnauditedMember(report, member.path, error, aboutMember.get(member.path));
       continue;
     }
     await auditNode(new MemoryByteSource(memberBytes), { ...options, path }, session, depth + 1, out);
   }
   addMemberSigningFindings(report, out.slice(firstChild));
+}
+
+/**
+ * A member that could not be expanded (bomb, encrypted, unsupported method, corrupt, a limit): when it may hold
+ * code, its finding becomes an error naming it, so nothing unaudited passes the gate; otherwise it stays a
+ * warning. The listing already said why where it could; otherwise the read error says it.
+ */
+function reportUnauditedMember(report: ArtifactReport, path: string, error: Error, listed: Finding[] | undefined): void {
+  const stoppedByLimit = error instanceof LimitExceededError;
+  const gate = stoppedByLimit || couldHoldCode(path);
+  const why = stoppedByLimit ? 'a limit stopped it, its content is unknown' : 'its name says it may hold code';
+  if (listed !== undefined && listed.length > 0) {
+    for (const f of listed) {
+      if (!gate || f.severity === 'error' || f.severity === 'note') continue;
+      f.severity = 'error';
+      f.message += ` (not audited: ${why})`;
+    }
+    if (!gate || listed.some((f) => f.severity === 'error')) return;
+  }
+  report.findings.push({
+    id: stoppedByLimit ? 'ABS-CONTAINER-BOMB' : 'ABS-CONTAINER-BAD-MEMBER',
+    severity: gate ? 'error' : 'warning',
+    message: `${path}: not audited: ${error.message}${gate ? ` (${why})` : ''}`,
+  });
 }
 
 function formatOf(kind: string): ArtifactFormat {

@@ -6,6 +6,12 @@
 export type AbsolveErrorCode =
   | 'USAGE'
   | 'PATH_NOT_FOUND'
+  /** A path, --trust, --config or import file that is a FIFO, a device or a socket: never read (it may never end). */
+  | 'PATH_NOT_REGULAR'
+  /** A --trust, --config or import input larger than such a file can be. */
+  | 'INPUT_TOO_LARGE'
+  /** `--output` resolves to the store, its blobs or an input: refused, the target is left as it is. */
+  | 'OUTPUT_IS_INPUT'
   | 'IO_ERROR'
   | 'TRUST_ANCHOR_UNREADABLE'
   | 'TRUST_ANCHOR_INVALID'
@@ -35,6 +41,8 @@ export type ReleaseErrorCode =
   | 'STORE_URL_INVALID'
   /** No store at that location (read-only commands never create one). */
   | 'STORE_NOT_FOUND'
+  /** The folder a new store would go in does not exist; `--create` creates it (a typo never builds a folder tree). */
+  | 'STORE_FOLDER_MISSING'
   /** The database cannot be reached or opened. */
   | 'STORE_UNAVAILABLE'
   /** The database was written by a newer Absolve (a migration this version does not know). */

@@ -51,8 +51,11 @@ export interface ContainerReader {
   readonly maxDepth: number;
   /** The container kind of a file from its first bytes (at least the first MiB, so an NSIS stub's overlay is seen). */
   detect(head: Uint8Array): string | undefined;
-  /** A session for one top-level file: nested listings share its extracted-bytes budget. */
-  session(): {
+  /**
+   * A session for one top-level file of `topLevelBytes` bytes: nested listings share its budgets (bytes expanded,
+   * members listed), so a fan-out of small nested archives is bounded as a whole, not per container.
+   */
+  session(topLevelBytes: number): {
     open(kind: string, bytes: Uint8Array): Promise<{ kind: string; members: ContainerMemberSource[]; findings: ContainerFindingData[] }>;
   };
   signature(kind: string, bytes: Uint8Array): ContainerSignatureMaterial | undefined;

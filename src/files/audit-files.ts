@@ -38,6 +38,7 @@ type SharedOptions = Omit<AuditArtifactOptions, 'path'>;
 
 /** Audits one file on disk (and its members); an unreadable file becomes a report with an IO_ERROR, not an exception. */
 export async function auditFile(file: WalkedFile, options: SharedOptions, containers: ContainerReader | undefined): Promise<ArtifactReport[]> {
+  if (file.problem !== undefined) return [{ ...failedReport(file, '', ''), error: null, findings: [{ ...file.problem }] }];
   let source: FileByteSource;
   try {
     source = await FileByteSource.open(file.fsPath);

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { ByteSource } from '../core/ports.ts';
 
 /**
@@ -13,11 +13,17 @@ export class FileByteSource implements ByteSource {
     readonly size: number,
   ) {}
 
+  /**
+   * Opens a regular file. O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever (the
+   * walk skips FIFOs, but one may replace a file in between); anything that is not a regular file is refused.
+   */
   static open(path: string): Promise<FileByteSource> {
     try {
-      const fd = openSync(path, 'r');
+      const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
       try {
-        return Promise.resolve(new FileByteSource(fd, fstatSync(fd).size));
+        const info = fstatSync(fd);
+        if (!info.isFile()) throw new Error('not a regular file (a FIFO, device or socket is never read)');
+        return Promise.resolve(new FileByteSource(fd, info.size));
       } catch (error) {
         closeSync(fd);
         throw error;

@@ -3,8 +3,9 @@
  * exists, else the defaults. Errors carry code CONFIG_INVALID (missing --config file, unreadable file, bad
  * JSON, invalid content) with the file name in the message.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { AbsolveError } from '../core/errors.ts';
+import { readRegularFile } from './read-input.ts';
 import { EMPTY_LINT_CONFIG, LINT_RULES, LintConfigError, parseLintConfig, type LintConfig } from '../core/lint/index.ts';
 
 export const DEFAULT_CONFIG_FILE = 'absolve.config.json';
@@ -23,13 +24,12 @@ export async function loadLintConfig(options: LoadLintConfigOptions = {}): Promi
   const shown = options.path ?? DEFAULT_CONFIG_FILE;
   let text: string;
   try {
-    const bytes = await readFile(file);
-    if (bytes.length > MAX_CONFIG_BYTES) throw new LintConfigError(`${shown}: the file is ${bytes.length} bytes, larger than a configuration can be (${MAX_CONFIG_BYTES})`);
-    text = bytes.toString('utf8');
+    text = (await readRegularFile(file, 'configuration', MAX_CONFIG_BYTES)).toString('utf8');
   } catch (error) {
-    if (error instanceof LintConfigError) throw error;
     const code = (error as { code?: unknown }).code;
-    if (!explicit && code === 'ENOENT') return EMPTY_LINT_CONFIG;
+    if (!explicit && code === 'PATH_NOT_FOUND') return EMPTY_LINT_CONFIG;
+    // A FIFO, a device or a file too large keeps its own code (and never hangs or fills memory).
+    if (error instanceof AbsolveError && (code === 'PATH_NOT_REGULAR' || code === 'INPUT_TOO_LARGE')) throw error;
     throw new LintConfigError(`${shown}: cannot read the configuration: ${(error as Error).message}`, { cause: error });
   }
   let json: unknown;

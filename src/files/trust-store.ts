@@ -1,11 +1,12 @@
 import { X509Certificate } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { VerificationPolicy } from '../authenticode/index.ts';
 import { AbsolveError } from '../core/errors.ts';
 import { MICROSOFT_ROOT_INDEX } from './microsoft-root-index.ts';
 import { defaultTrustStoreDir, loadMicrosoftTrustStore } from './microsoft-trust-store.ts';
+import { readRegularFile } from './read-input.ts';
 
 /**
  * Trust anchors for code signing and timestamping.
@@ -40,6 +41,8 @@ export const TRUST_UPDATE_ADVICE = "run 'absolve trust update' to use Microsoft'
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
 const CERT_EXTENSIONS = /\.(pem|crt|cer|der)$/i;
+/** A trust file is a certificate or a bundle of them (Mozilla's whole root set is ~250 KB as PEM). */
+export const MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024;
 
 export function certificatesFromPEM(text: string): Uint8Array[] {
   return [...text.matchAll(PEM_BLOCK)].map((m) => new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64')));
@@ -54,8 +57,10 @@ export function defaultTrustAnchors(): Uint8Array[] {
 async function certificatesFromFile(path: string): Promise<Uint8Array[]> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readRegularFile(path, 'trust anchor', MAX_TRUST_FILE_BYTES);
   } catch (error) {
+    // A FIFO, a device or a file too large keeps its own code; anything else is an unreadable anchor.
+    if (error instanceof AbsolveError && (error.code === 'PATH_NOT_REGULAR' || error.code === 'INPUT_TOO_LARGE')) throw error;
     throw new AbsolveError('TRUST_ANCHOR_UNREADABLE', `cannot read trust anchor '${path}': ${(error as Error).message}`, { cause: error });
   }
   const text = bytes.toString('latin1');

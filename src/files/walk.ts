@@ -1,17 +1,28 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { AbsolveError } from '../core/errors.ts';
+import { couldHoldCode } from '../core/audit-tree.ts';
+import { describeKind } from './read-input.ts';
+import type { Severity } from '../core/audit.types.ts';
 
 export interface WalkedFile {
   /** Path for the report: the input as given, joined with the relative path below it. */
   displayPath: string;
   /** Path to open. */
   fsPath: string;
+  /**
+   * Set when the entry is not audited (a dangling link, a link loop, a FIFO, a device, a socket, a link to a
+   * folder): it becomes a report with this finding instead, so nothing in a release vanishes silently.
+   */
+  problem?: { id: string; severity: Severity; message: string };
 }
 
 /**
  * Expands the command-line inputs into files, depth-first in name order so reports are stable.
- * Symbolic links to files are followed; links to folders are not (no cycles, no escaping the release).
+ * Symbolic links to files are followed; links to folders are not (no cycles, no escaping the release) and
+ * are reported, like dangling links, link loops and special files (FIFOs, devices, sockets), which are never
+ * opened: reading a FIFO blocks forever, a device never ends.
  */
 export async function walkInputs(inputs: readonly string[]): Promise<WalkedFile[]> {
   const files: WalkedFile[] = [];
@@ -20,10 +31,13 @@ export async function walkInputs(inputs: readonly string[]): Promise<WalkedFile[
     try {
       info = await stat(input);
     } catch (error) {
-      throw new AbsolveError('PATH_NOT_FOUND', `cannot read '${input}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`, { cause: error });
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file or folder' : code === 'ELOOP' ? 'a symbolic link loop' : (error as Error).message;
+      throw new AbsolveError('PATH_NOT_FOUND', `cannot read '${input}': ${why}`, { cause: error });
     }
     if (info.isDirectory()) await walkFolder(input, files);
-    else files.push({ displayPath: input, fsPath: input });
+    else if (info.isFile()) files.push({ displayPath: input, fsPath: input });
+    else throw new AbsolveError('PATH_NOT_REGULAR', `'${input}' is ${describeKind(info)}, not a file or folder: only regular files are audited`);
   }
   return files;
 }
@@ -38,12 +52,30 @@ async function walkFolder(folder: string, out: WalkedFile[]): Promise<void> {
   for (const name of names) {
     const path = join(folder, name);
     const link = await lstat(path);
+    // Something named like code that cannot be audited is an error (the gate fails); anything else a warning.
+    const severity: Severity = couldHoldCode(path) ? 'error' : 'warning';
     if (link.isSymbolicLink()) {
-      const target = await stat(path).catch(() => undefined);
+      let target: Stats | undefined;
+      let code: string | undefined;
+      try {
+        target = await stat(path);
+      } catch (error) {
+        code = (error as NodeJS.ErrnoException).code;
+      }
       if (target?.isFile() === true) out.push({ displayPath: path, fsPath: path });
+      else if (target?.isDirectory() === true) {
+        out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-LINK-NOT-FOLLOWED', severity: 'warning', message: 'a symbolic link to a folder: not followed, its files were not audited (pass the folder itself to audit it)' } });
+      } else if (target !== undefined) {
+        out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-SPECIAL', severity, message: `a symbolic link to ${describeKind(target)}: not read` } });
+      } else if (code === 'ELOOP') {
+        out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-LINK-LOOP', severity, message: 'a symbolic link loop: it leads to no file, nothing was audited' } });
+      } else {
+        out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-DANGLING-LINK', severity, message: `a symbolic link to a missing target (${code ?? 'unreadable'}): nothing was audited` } });
+      }
       continue;
     }
     if (link.isDirectory()) await walkFolder(path, out);
     else if (link.isFile()) out.push({ displayPath: path, fsPath: path });
+    else out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-SPECIAL', severity, message: `${describeKind(link)}, not a regular file: not read` } });
   }
 }

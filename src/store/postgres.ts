@@ -23,20 +23,42 @@ export interface PostgresStoreHandle {
   db: Kysely<StoreDatabase>;
 }
 
-/** The URL with its password masked, for messages. */
+/** Query parameters that carry a secret (libpq's `password`, `sslpassword`; anything named like a token or key). */
+const SECRET_PARAMETER = /pass|secret|token|key|auth|credential/i;
+
+/** The URL with every secret-bearing part masked (user-info password, `?password=`, `?sslpassword=`, …), for messages. */
 export function redactURL(url: string): string {
   try {
     const u = new URL(url);
     if (u.password !== '') u.password = '***';
-    return u.toString();
+    for (const name of [...u.searchParams.keys()]) if (SECRET_PARAMETER.test(name)) u.searchParams.set(name, '***');
+    return u.toString().replace(/%2A%2A%2A/g, '***');
   } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
+    return url.replace(/:[^:@/]*@/, ':***@').replace(/([?&][^=&#]*(?:pass|secret|token|key|auth|credential)[^=&#]*=)[^&#]*/gi, '$1***');
   }
+}
+
+/**
+ * pg 8 treats sslmode prefer, require and verify-ca as verify-full, and says so in a multi-line warning on stderr
+ * before anything else. Asking for verify-full, which is what those modes do today, keeps the behaviour and the
+ * one-line error output. With `uselibpqcompat=true` the user chose libpq's meaning: left alone.
+ */
+export function withExplicitSslMode(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  const mode = u.searchParams.get('sslmode');
+  if (u.searchParams.get('uselibpqcompat') === 'true' || (mode !== 'prefer' && mode !== 'require' && mode !== 'verify-ca')) return url;
+  u.searchParams.set('sslmode', 'verify-full');
+  return u.toString();
 }
 
 export async function openPostgresStore(url: string): Promise<PostgresStoreHandle> {
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: withExplicitSslMode(url),
     max: POOL_MAX,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // COUNT(*) and BIGINT columns (file sizes) as numbers, for this pool only (pg's default is text).

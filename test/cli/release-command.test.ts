@@ -53,6 +53,8 @@ const v2 = buildRelease(join(scratch, 'v2'), {
   'updater.exe': 'signed-tampered.exe', // unsigned → invalid
 });
 const db = join(scratch, 'store', 'absolve.db');
+// A new store's folder must exist (or --create): these tests make them.
+for (const folder of ['store', 'copy', 'msi']) mkdirSync(join(scratch, folder), { recursive: true });
 const dbArgs = ['--db', `sqlite:${db}`];
 const add = (version: string, dir: string, ...extra: string[]): string[] => ['release', 'add', 'Contoso', version, dir, ...dbArgs, ...TRUST_BOTH, ...AT, ...extra];
 

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -65,6 +65,8 @@ describe('release add killed with SIGKILL', { timeout: 600_000 }, () => {
   it('leaves a consistent store after every kill; re-runs complete and duplicate nothing', async () => {
     // How long complete runs take: the first copies every blob, later ones find them present.
     const baseline = join(scratch, 'baseline', 'absolve.db');
+    // A new store's folder must exist (or --create).
+    for (const folder of ['baseline', 'crash']) mkdirSync(join(scratch, folder), { recursive: true });
     const timed = (version: string): number => {
       const started = Date.now();
       const full = absolve(addArgs(baseline, version));

@@ -5,7 +5,7 @@
  * Then `export` from one and `import` into the other round-trips exactly, both ways.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -91,6 +91,8 @@ function normaliseTimes(documents: readonly string[], keys: readonly string[]): 
 
 describe('the same JSON on SQLite and PostgreSQL', () => {
   const sqliteDb = `sqlite:${join(scratch, 'a', 'absolve.db')}`;
+  // A new store's folder must exist (or --create).
+  for (const folder of ['a', 'b']) mkdirSync(join(scratch, folder), { recursive: true });
   let postgresDb = '';
   let fromSQLite: string[] = [];
 

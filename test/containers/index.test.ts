@@ -17,6 +17,7 @@ it('src/containers exports exactly the documented surface', () => {
     maxTotalExtractedBytes: 4 * 1024 ** 3,
     maxCompressionRatio: 200,
     maxDepth: 8,
+    maxTotalMembers: 10_000,
     maxContainerBytes: 4 * 1024 ** 3,
   });
   assert.ok(Object.isFrozen(containers.DEFAULT_CONTAINER_LIMITS));

@@ -27,11 +27,14 @@ describe('store URLs', () => {
     }
   });
 
-  it('puts blobs next to the database; ABSOLVE_BLOBS overrides', () => {
-    const opts = { env: {}, cwd: '/work' };
+  it('puts blobs next to the database, for PostgreSQL in the per-user data folder; ABSOLVE_BLOBS overrides', () => {
+    const opts = { env: { XDG_DATA_HOME: '/home/u/.data' }, cwd: '/work' };
     assert.equal(blobDirFor({ kind: 'sqlite', path: 'store/absolve.db' }, opts), '/work/store/blobs');
     assert.equal(blobDirFor({ kind: 'pglite', dataDir: '/data/pg' }, opts), '/data/blobs');
-    assert.equal(blobDirFor({ kind: 'postgres', url: 'postgres://h/db' }, opts), '/work/.absolve/blobs');
+    // Not the folder the command runs in: one place whatever the working directory.
+    assert.equal(blobDirFor({ kind: 'postgres', url: 'postgres://h/db' }, opts), join('/home/u/.data', 'absolve', 'blobs'));
+    assert.equal(blobDirFor({ kind: 'postgres', url: 'postgres://h/db' }, { env: { HOME: '/home/v' }, cwd: '/elsewhere' }), join('/home/v', '.local', 'share', 'absolve', 'blobs'));
+    assert.equal(blobDirFor({ kind: 'pglite', dataDir: undefined }, opts), join('/home/u/.data', 'absolve', 'blobs'));
     assert.equal(blobDirFor({ kind: 'postgres', url: 'postgres://h/db' }, { env: { ABSOLVE_BLOBS: 'b' }, cwd: '/work' }), '/work/b');
   });
 
@@ -43,19 +46,23 @@ describe('store URLs', () => {
     await opened.store.close();
     assert.ok(existsSync(join(scratch, '.absolve', 'absolve.db')));
 
-    const fromEnv = await createStoreOpener({ env: { ABSOLVE_DB: 'sqlite:env/e.db' }, cwd: scratch })(undefined, { create: true });
+    const fromEnv = await createStoreOpener({ env: { ABSOLVE_DB: 'sqlite:env/e.db' }, cwd: scratch })(undefined, { create: true, createFolders: true });
     assert.equal(fromEnv.location, 'sqlite:env/e.db');
     await fromEnv.store.close();
-    const fromFlag = await createStoreOpener({ env: { ABSOLVE_DB: 'sqlite:env/e.db' }, cwd: scratch })('sqlite:flag/f.db', { create: true });
+    // A store whose folder does not exist: an error (no folder tree from a typo) unless createFolders (--create).
+    await assert.rejects(createStoreOpener({ env: {}, cwd: scratch })('sqlite:flag/f.db', { create: true }), (e) => isReleaseError(e, 'STORE_FOLDER_MISSING'));
+    assert.equal(existsSync(join(scratch, 'flag')), false);
+    const fromFlag = await createStoreOpener({ env: { ABSOLVE_DB: 'sqlite:env/e.db' }, cwd: scratch })('sqlite:flag/f.db', { create: true, createFolders: true });
     assert.equal(fromFlag.location, 'sqlite:flag/f.db');
     await fromFlag.store.close();
     assert.ok(existsSync(join(scratch, 'flag', 'f.db')));
   });
 
-  it('a PGlite store is created in a folder whose parents do not exist yet, and reopened', { timeout: 60_000 }, async () => {
+  it('a PGlite store is created in a folder whose parents do not exist yet with createFolders, and reopened', { timeout: 60_000 }, async () => {
     const open = createStoreOpener({ env: {}, cwd: scratch });
     await assert.rejects(open('pglite:deep/er/pgdata', { create: false }), (e) => isReleaseError(e, 'STORE_NOT_FOUND'));
-    const created = await open('pglite:deep/er/pgdata', { create: true });
+    await assert.rejects(open('pglite:deep/er/pgdata', { create: true }), (e) => isReleaseError(e, 'STORE_FOLDER_MISSING'));
+    const created = await open('pglite:deep/er/pgdata', { create: true, createFolders: true });
     assert.equal(created.location, 'pglite:deep/er/pgdata');
     assert.deepEqual(await created.store.listReleases(), []);
     await created.store.close();

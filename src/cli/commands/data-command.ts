@@ -5,62 +5,61 @@
  * exactly. An import runs in one transaction: all of it or nothing.
  */
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AbsolveError } from '../../core/errors.ts';
+import { ReleaseError } from '../../core/releases/errors.ts';
+import { refuseProtectedOutput, writeOutputFile } from '../safe-output.ts';
 import { exportStore, importStore, type ExportCounts, type ImportCounts } from '../../core/releases/export-records.ts';
-import { dbOption, formatOption, withStore, writeJSON, type OutputFormat, type ReleaseCommandDeps } from './release-command.ts';
+import { createFoldersOption, dbOption, formatOption, withStore, writeJSON, type OutputFormat, type ReleaseCommandDeps } from './release-command.ts';
 
 export const EXPORT_SUMMARY_SCHEMA = 'absolve.export-summary/v1';
 export const IMPORT_SUMMARY_SCHEMA = 'absolve.import-summary/v1';
 
-export type DataCommandDeps = Pick<ReleaseCommandDeps, 'openStore' | 'stdout'> & { stdin?: NodeJS.ReadableStream };
+export type DataCommandDeps = Pick<ReleaseCommandDeps, 'openStore' | 'stdout'> & {
+  stdin?: NodeJS.ReadableStream;
+  /** Opens an import file as UTF-8 text: regular files only (a FIFO or device is refused with PATH_NOT_REGULAR). */
+  openInputText?(path: string, what: string): Promise<NodeJS.ReadableStream>;
+};
 
-/** Writes lines to a temporary file next to `path` and renames it into place only once complete. */
-async function exportToFile(path: string, run: (writeLine: (line: string) => Promise<void>) => Promise<ExportCounts>): Promise<ExportCounts> {
-  const temp = `${path}.${process.pid}.part`;
-  let handle;
-  try {
-    handle = await open(temp, 'w');
-  } catch (error) {
-    throw new AbsolveError('OUTPUT_UNWRITABLE', `cannot write '${path}': ${(error as Error).message}`, { cause: error });
-  }
-  let buffer = '';
-  const flush = async (): Promise<void> => {
-    await handle.write(buffer);
-    buffer = '';
-  };
-  try {
-    const counts = await run(async (line) => {
-      buffer += line;
-      if (buffer.length >= 1 << 20) await flush();
-    });
-    await flush();
-    await handle.sync();
-    await handle.close();
-    await rename(temp, path);
-    return counts;
-  } catch (error) {
-    await handle.close().catch(() => {});
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
+/** Longest line an import reads, in characters (the largest record is one file's audit report: kilobytes, rarely a megabyte). */
+export const MAX_IMPORT_LINE_CHARS = 8 * 1024 * 1024;
 
 /**
  * Lines of a text stream, pulled on demand: the stream pauses while the import transaction works
- * (readline's 'line' events would run ahead and drop lines nobody is waiting for yet).
+ * (readline's 'line' events would run ahead and drop lines nobody is waiting for yet). Linear in the input: a
+ * pending line is kept as pieces and joined once (re-joining it with every chunk made one 16 MB line take 10 s),
+ * and a line longer than `maxLineChars` stops the import.
  */
-async function* readLines(input: NodeJS.ReadableStream): AsyncGenerator<string> {
-  let rest = '';
+export async function* readLines(input: AsyncIterable<string | Buffer>, maxLineChars = MAX_IMPORT_LINE_CHARS): AsyncGenerator<string> {
+  let pending: string[] = [];
+  let pendingLength = 0;
+  let lineNumber = 0;
+  const take = (last: string): string => {
+    const line = pending.length === 0 ? last : pending.join('') + last;
+    pending = [];
+    pendingLength = 0;
+    lineNumber++;
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+  };
   for await (const chunk of input) {
-    const text = rest + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-    const lines = text.split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+    const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      if (pendingLength + nl - start > maxLineChars) throw tooLong(lineNumber + 1, maxLineChars);
+      yield take(text.slice(start, nl));
+      start = nl + 1;
+    }
+    if (start < text.length) {
+      pending.push(text.slice(start));
+      pendingLength += text.length - start;
+      if (pendingLength > maxLineChars) throw tooLong(lineNumber + 1, maxLineChars);
+    }
   }
-  if (rest !== '') yield rest;
+  if (pendingLength > 0) yield take('');
+}
+
+function tooLong(line: number, max: number): ReleaseError {
+  return new ReleaseError('IMPORT_INVALID', `line ${line}: longer than ${max} characters, more than an export record can be`);
 }
 
 function exportCountsLine(c: ExportCounts): string {
@@ -84,7 +83,8 @@ export function registerDataCommands(program: Command, deps: DataCommandDeps): v
           return;
         }
         const output = flags.output;
-        const counts = await exportToFile(output, (writeLine) => exportStore(opened.store, writeLine));
+        await refuseProtectedOutput(output, [{ files: opened.paths?.files ?? [], folders: opened.paths?.folders ?? [], describe: `the store ${opened.location}` }]);
+        const counts = await writeOutputFile(output, (writeLine) => exportStore(opened.store, writeLine));
         if (flags.format === 'json') writeJSON(deps, { schema: EXPORT_SUMMARY_SCHEMA, output, counts });
         else deps.stdout.write(`Exported ${exportCountsLine(counts)} from ${opened.location} to ${output}.\n`);
       });
@@ -95,23 +95,18 @@ export function registerDataCommands(program: Command, deps: DataCommandDeps): v
     .description('Add the records of an export file to the store, in one transaction; releases already stored with the same files are skipped.')
     .argument('<file>', "an 'absolve export' file ('-' reads stdin)")
     .addOption(dbOption())
+    .addOption(createFoldersOption())
     .addOption(formatOption())
-    .action(async (file: string, flags: { db?: string; format: OutputFormat }) => {
+    .action(async (file: string, flags: { db?: string; format: OutputFormat; create: boolean }) => {
       let input: NodeJS.ReadableStream;
       if (file === '-') {
         input = deps.stdin ?? process.stdin;
         input.setEncoding('utf8');
       } else {
-        const stream = createReadStream(file, { encoding: 'utf8' });
-        await new Promise<void>((resolve, reject) => {
-          stream.once('open', () => resolve());
-          stream.once('error', (error: NodeJS.ErrnoException) =>
-            reject(error.code === 'ENOENT' ? new AbsolveError('PATH_NOT_FOUND', `cannot read '${file}': no such file`, { cause: error }) : new AbsolveError('IO_ERROR', `cannot read '${file}': ${error.message}`, { cause: error })),
-          );
-        });
-        input = stream;
+        if (deps.openInputText === undefined) throw new AbsolveError('INTERNAL', 'this build cannot read import files');
+        input = await deps.openInputText(file, 'import file');
       }
-      const counts: ImportCounts = await withStore(deps, flags.db, true, (opened) => importStore(opened.store, readLines(input)));
+      const counts: ImportCounts = await withStore(deps, flags.db, true, (opened) => importStore(opened.store, readLines(input as AsyncIterable<string | Buffer>)), flags.create);
       if (flags.format === 'json') {
         writeJSON(deps, { schema: IMPORT_SUMMARY_SCHEMA, counts });
         return;

@@ -22,6 +22,9 @@ import type { ReleaseDetail, ReleaseFinding, ReleaseHeader, SignerRef } from '..
 import type { CliDeps } from '../program.ts';
 import type { VerificationPolicy } from '../../authenticode/index.ts';
 import { certPaddingCheckOption, trustStoreOption, type TrustStoreChoice } from './trust-command.ts';
+import { parseAtOption } from '../parse-at.ts';
+import { escapeForDisplay } from '../../binary/index.ts';
+import { printableLines } from '../printable.ts';
 import { createProgress } from '../progress.ts';
 import { renderAuditTable } from '../render-audit.ts';
 
@@ -62,8 +65,8 @@ export function dbOption(): Option {
 }
 
 /** Opens the store, runs `fn`, always closes it (a PostgreSQL pool left open would keep the process alive). */
-export async function withStore<T>(deps: Pick<ReleaseCommandDeps, 'openStore'>, url: string | undefined, create: boolean, fn: (opened: OpenedStore) => Promise<T>): Promise<T> {
-  const opened = await deps.openStore(url, { create });
+export async function withStore<T>(deps: Pick<ReleaseCommandDeps, 'openStore'>, url: string | undefined, create: boolean, fn: (opened: OpenedStore) => Promise<T>, createFolders = false): Promise<T> {
+  const opened = await deps.openStore(url, { create, createFolders });
   try {
     return await fn(opened);
   } finally {
@@ -71,13 +74,20 @@ export async function withStore<T>(deps: Pick<ReleaseCommandDeps, 'openStore'>, 
   }
 }
 
+/** `--create`: the commands that may create a store may also create its folder. */
+export function createFoldersOption(): Option {
+  return new Option('--create', "create the store's folder when it does not exist (a new store in an existing folder needs no flag)").default(false);
+}
+
 export function writeJSON(deps: Pick<ReleaseCommandDeps, 'stdout'>, value: unknown): void {
   deps.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Left-aligned columns, two spaces apart, header first. */
-export function renderColumns(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+export function renderColumns(headers: readonly string[], rawRows: ReadonlyArray<readonly string[]>): string {
+  // Cells hold names from files and certificates: escaped before they are measured and printed.
+  const rows = rawRows.map((r) => r.map((cell) => escapeForDisplay(cell)));
+  const widths = headers.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
 }
@@ -120,8 +130,10 @@ function toReleasePath(path: string): string {
  * given, or the file's name for a file given directly. Two files on one release path are refused
  * by recordRelease.
  */
-async function walkRelease(deps: ReleaseCommandDeps, inputs: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string; releasePath: string }>> {
-  const out: Array<{ displayPath: string; fsPath: string; releasePath: string }> = [];
+type ReleaseFile = Awaited<ReturnType<ReleaseCommandDeps['walkInputs']>>[number] & { releasePath: string };
+
+async function walkRelease(deps: ReleaseCommandDeps, inputs: readonly string[]): Promise<ReleaseFile[]> {
+  const out: ReleaseFile[] = [];
   for (const input of inputs) {
     const files = await deps.walkInputs([input]);
     const single = files.length === 1 && files[0]?.displayPath === input;
@@ -165,6 +177,7 @@ interface AddFlags {
   replace: boolean;
   progress: boolean;
   format: OutputFormat;
+  create: boolean;
 }
 
 interface StoreFlags {
@@ -197,6 +210,7 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
     .option('--notes <text>', 'free-form notes stored with the release')
     .option('--replace', 'overwrite a recorded release of this version whose files differ', false)
     .addOption(dbOption())
+    .addOption(createFoldersOption())
     .option('--trust <path>', 'trust anchor certificate (PEM or DER file, or a folder of them); repeatable', collect, [])
     .option('--no-default-trust', 'trust only the --trust anchors (same as --trust-store none)')
     .addOption(trustStoreOption())
@@ -282,7 +296,7 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
         };
         const useColor = flags.color !== false && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
         deps.stdout.write(`${lines.join('\n')}\n${renderAuditTable(report, useColor)}`);
-        if (detail.findings.length > 0) deps.stdout.write(`\nRelease findings:\n${findingLines(detail.findings).join('\n')}\n`);
+        if (detail.findings.length > 0) deps.stdout.write(printableLines(`\nRelease findings:\n${findingLines(detail.findings).join('\n')}\n`));
       });
     });
 
@@ -298,7 +312,7 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
       await withStore(deps, flags.db, false, async (opened) => {
         const diff = diffReleases(await loadRelease(opened, product, from), await loadRelease(opened, product, to));
         if (flags.format === 'json') writeJSON(deps, diff);
-        else deps.stdout.write(renderDiffTable(diff));
+        else deps.stdout.write(printableLines(renderDiffTable(diff)));
       });
     });
 
@@ -307,13 +321,14 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
 
 async function runAdd(deps: ReleaseCommandDeps, product: string, version: string, paths: string[], flags: AddFlags): Promise<void> {
   validateReleaseKey(product, version);
-  let at = deps.now();
-  if (flags.at !== undefined) {
-    at = new Date(flags.at);
-    if (Number.isNaN(at.getTime())) throw new AbsolveError('USAGE', `--at takes an ISO 8601 time such as 2026-01-31T12:00:00Z (got '${flags.at}')`);
-  }
+  const at = flags.at === undefined ? deps.now() : parseAtOption(flags.at);
   const trust = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust, store: flags.trustStore, certPaddingCheck: flags.certPaddingCheck });
-  const files = await walkRelease(deps, paths);
+  const walked = await walkRelease(deps, paths);
+  // An entry that cannot be read has no bytes to record: one that may hold code (a dangling link named .exe)
+  // stops the recording, the others (a link to a folder, a FIFO named .txt) are left out as before.
+  const unreadable = walked.filter((f) => f.problem?.severity === 'error');
+  if (unreadable.length > 0) throw new ReleaseError('RELEASE_INVALID', `cannot record ${unreadable.map((f) => `'${f.releasePath}' (${f.problem?.id ?? ''}: ${f.problem?.message ?? ''})`).join(', ')}: fix or remove it`);
+  const files = walked.filter((f) => f.problem === undefined);
   if (files.length === 0) throw new ReleaseError('RELEASE_INVALID', `no files in ${paths.join(', ')}`);
 
   // Open (and migrate) the store before the audit: a wrong --db fails in a second, not after minutes of hashing.
@@ -341,7 +356,7 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
     const blobSources: Array<{ sha256: string; source: BlobSource }> = [];
     for (const a of artifacts) {
       const fsPath = byRelease.get(a.path);
-      if (fsPath !== undefined && a.error?.code !== 'IO_ERROR') blobSources.push({ sha256: a.sha256, source: { kind: 'file', path: fsPath } });
+      if (fsPath !== undefined && a.error?.code !== 'IO_ERROR' && a.sha256 !== '') blobSources.push({ sha256: a.sha256, source: { kind: 'file', path: fsPath } });
     }
     const result = await recordRelease(opened.store, opened.blobs, {
       product,
@@ -358,9 +373,9 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
     if (flags.format === 'json') {
       writeJSON(deps, { schema: RELEASE_ADD_SCHEMA, outcome: result.outcome, release: result.header, findings: result.findings, blobs: result.blobs });
     } else {
-      deps.stdout.write(renderAddTable(result, opened.location));
+      deps.stdout.write(printableLines(renderAddTable(result, opened.location)));
     }
-  });
+  }, flags.create);
 }
 
 function renderAddTable(result: RecordReleaseResult, location: string): string {

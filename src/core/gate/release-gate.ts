@@ -102,7 +102,7 @@ export function evaluateGate(input: GateInput, policy: GatePolicy): GateResult {
     reasons.push({ code: 'NOT_SCANNED', message: `${unscanned.length} file(s) have no scan answer yet (run 'absolve scan --release ${release.header.product}@${release.header.version}'): ${unscanned.join(', ')}`, files: unscanned });
   }
   if (policy.requireValidSignatures) {
-    const bad = release.artifacts.filter(violatesPolicy);
+    const bad = release.artifacts.filter((a) => violatesPolicy(a));
     if (bad.length > 0) {
       reasons.push({ code: 'SIGNATURE_POLICY', message: `${bad.length} file(s) not validly signed: ${bad.map((a) => `${a.path} (${a.signature?.status ?? a.error?.code ?? 'unreadable'})`).join(', ')}`, files: bad.map((a) => a.path) });
     }

@@ -58,6 +58,9 @@ export function containerPathOf(path: string): string | undefined {
  * failing rule, and drops the transient facts. Members (`CONTAINER!/MEMBER`) get their container's signature
  * status from the container's own report when the audit did not record it.
  */
+/** Parser anomalies a lint rule reports in full when it fails (same fact; the rule adds severity and fix). */
+const RESTATED_ANOMALIES: Readonly<Record<string, readonly string[]>> = { 'ABS-FP-011': ['PE_CHECKSUM_MISMATCH'] };
+
 export function applyLint<T extends LintableArtifact>(artifacts: readonly T[], options: LintOptions): T[] {
   const byPath = new Map(artifacts.map((a) => [a.path, a]));
   const rules = options.rules ?? LINT_RULES;
@@ -85,7 +88,9 @@ export function applyLint<T extends LintableArtifact>(artifacts: readonly T[], o
     }
     const lint = evaluateLint(facts, { ...options, rules });
     out.lint = lint;
-    const findings: Finding[] = [...a.findings];
+    // A parser anomaly that a failing rule states again (with its fix) is reported once, by the rule.
+    const restated = new Set(lint.flatMap((r) => (r.result === 'fail' ? (RESTATED_ANOMALIES[r.ruleId] ?? []) : [])));
+    const findings: Finding[] = a.findings.filter((f) => !restated.has(f.id));
     for (const r of lint) {
       if (r.result !== 'fail') continue;
       const rule = rules.find((x) => x.id === r.ruleId);

@@ -13,6 +13,7 @@
  * status, parent path, file-level findings) are not exported: import derives them from the
  * stored reports exactly as `release add` does.
  */
+import { escapeForDisplay } from '../../binary/index.ts';
 import type { ArtifactReport, AuditSummary } from '../audit.types.ts';
 import { DETECTION_EVENT_KINDS, type DetectionEvent } from '../monitor/detection-events.ts';
 import type { ScanHeader, ScanTargetRecord } from '../scans/scan-report.ts';
@@ -211,36 +212,43 @@ function invalid(line: number, what: string): ReleaseError {
 
 type Json = Record<string, unknown>;
 
+/** A value from the file, for an error message: escaped (no terminal control bytes) and short. */
+function shown(value: unknown): string {
+  return escapeForDisplay(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)), 64);
+}
+
 function parseRecord(line: string, n: number): ExportLineRecord {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch (error) {
-    throw invalid(n, `not JSON (${(error as Error).message})`);
+    // V8's message quotes the line ("\u001b[2J… is not valid JSON"): say where it broke, never echo the bytes.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw invalid(n, position === undefined ? 'not JSON' : `not JSON (it breaks at character ${position})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(n, 'not a JSON object');
   const r = value as Json;
   const str = (key: string): void => {
-    if (typeof r[key] !== 'string' || r[key] === '') throw invalid(n, `${String(r.type)} record: '${key}' must be a non-empty string`);
+    if (typeof r[key] !== 'string' || r[key] === '') throw invalid(n, `${shown(r.type)} record: '${key}' must be a non-empty string`);
   };
   const strOrNull = (key: string): void => {
-    if (r[key] !== null && typeof r[key] !== 'string') throw invalid(n, `${String(r.type)} record: '${key}' must be a string or null`);
+    if (r[key] !== null && typeof r[key] !== 'string') throw invalid(n, `${shown(r.type)} record: '${key}' must be a string or null`);
   };
   const int = (key: string): void => {
-    if (typeof r[key] !== 'number' || !Number.isSafeInteger(r[key]) || r[key] < 0) throw invalid(n, `${String(r.type)} record: '${key}' must be a whole number`);
+    if (typeof r[key] !== 'number' || !Number.isSafeInteger(r[key]) || r[key] < 0) throw invalid(n, `${shown(r.type)} record: '${key}' must be a whole number`);
   };
   const obj = (key: string): Json => {
     const v = r[key];
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(n, `${String(r.type)} record: '${key}' must be an object`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(n, `${shown(r.type)} record: '${key}' must be an object`);
     return v as Json;
   };
   const hex = (key: string, length: number): void => {
     str(key);
-    if (!new RegExp(`^[0-9a-fA-F]{${length}}$`).test(r[key] as string)) throw invalid(n, `${String(r.type)} record: '${key}' must be ${length} hex digits`);
+    if (!new RegExp(`^[0-9a-fA-F]{${length}}$`).test(r[key] as string)) throw invalid(n, `${shown(r.type)} record: '${key}' must be ${length} hex digits`);
   };
   switch (r.type) {
     case 'header':
-      if (r.schema !== STORE_EXPORT_SCHEMA) throw invalid(n, `unknown export schema '${String(r.schema)}' (this Absolve reads ${STORE_EXPORT_SCHEMA})`);
+      if (r.schema !== STORE_EXPORT_SCHEMA) throw invalid(n, `unknown export schema '${shown(r.schema)}' (this Absolve reads ${STORE_EXPORT_SCHEMA})`);
       return r as unknown as HeaderRecord;
     case 'end':
       int('records');
@@ -319,6 +327,6 @@ function parseRecord(line: string, n: number): ExportLineRecord {
       return r as unknown as EventRecord;
     }
     default:
-      throw invalid(n, `unknown record type '${String(r.type)}'`);
+      throw invalid(n, `unknown record type '${shown(r.type)}'`);
   }
 }

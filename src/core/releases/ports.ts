@@ -73,11 +73,14 @@ export interface OpenedStore {
   blobs: BlobStore;
   /** The store's location for messages (a PostgreSQL password is never shown). */
   location: string;
+  /** Files and folders the store lives in (database, WAL, data folder, blobs): an --output must never replace them. */
+  paths?: { files: string[]; folders: string[] };
 }
 
 /**
  * Opens the store at `url` (`sqlite:PATH`, `postgres://…`, `pglite:PATH`; undefined = ABSOLVE_DB
  * or the default `./.absolve/absolve.db`), applying pending migrations. With `create: false` a
- * missing SQLite/PGlite store is STORE_NOT_FOUND instead of being created.
+ * missing SQLite/PGlite store is STORE_NOT_FOUND instead of being created; with `create: true` the store's
+ * folder must exist (STORE_FOLDER_MISSING) unless `createFolders` (`--create`) or the location is the default.
  */
-export type OpenStore = (url: string | undefined, options: { create: boolean }) => Promise<OpenedStore>;
+export type OpenStore = (url: string | undefined, options: { create: boolean; createFolders?: boolean }) => Promise<OpenedStore>;

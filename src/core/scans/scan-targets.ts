@@ -46,7 +46,7 @@ export async function collectScanTargets(root: ScanRoot, containers: ContainerRe
     bytes = new Uint8Array(root.source.size);
     await readExactly(root.source, bytes, 0);
   }
-  await expand(root.path, kind, bytes, containers, containers.session(), 1, out);
+  await expand(root.path, kind, bytes, containers, containers.session(root.source.size), 1, out);
   return out;
 }
 

@@ -8,7 +8,11 @@ export type ContainerKind = 'zip' | 'cab' | 'msi' | 'msp' | 'cfb' | 'nsis';
 
 /** Stable IDs of container findings (reported, never thrown). */
 export type ContainerFindingId =
-  /** Declared size over `maxMemberBytes`, or uncompressed/compressed over `maxCompressionRatio`: the member is listed but not expanded. */
+  /**
+   * Declared size over `maxMemberBytes`; uncompressed/compressed over `maxCompressionRatio` for a member, for the
+   * members of one container together, or for everything expanded below one top-level file; member data shared by
+   * several members (overlapping ranges): the member is listed but not expanded.
+   */
   | 'ABS-CONTAINER-BOMB'
   /** A member name with `..` segments, an absolute path, a drive letter or a UNC prefix. The name is kept for display only. */
   | 'ABS-CONTAINER-PATH-TRAVERSAL'
@@ -56,6 +60,11 @@ export interface ContainerLimits {
   maxTotalExtractedBytes: number;
   /** uncompressed ÷ compressed size above which a member (of at least COMPRESSION_RATIO_MIN_BYTES) counts as a bomb. */
   maxCompressionRatio: number;
+  /**
+   * Members listed in one whole tree (a top-level file and every container nested in it), when listings share an
+   * ExtractionBudget; default 10,000. More → ABS-CONTAINER-TOO-MANY-MEMBERS.
+   */
+  maxTotalMembers?: number;
   /** Container nesting levels a recursive audit may open (used by the caller's recursion, not by openContainer). */
   maxDepth: number;
   /** Bytes of container data openContainer accepts at all (larger input → LimitExceededError before parsing); default 4 GiB. */
@@ -68,6 +77,7 @@ export const DEFAULT_CONTAINER_LIMITS: Readonly<Required<ContainerLimits>> = Obj
   maxTotalExtractedBytes: 4 * 1024 * 1024 * 1024, // 4 GiB
   maxCompressionRatio: 200,
   maxDepth: 8,
+  maxTotalMembers: 10_000,
   maxContainerBytes: 4 * 1024 * 1024 * 1024, // 4 GiB (Node Buffers stop there anyway)
 });
 

@@ -3,28 +3,17 @@
  * nothing in Absolve turns a member name into a file-system path. These helpers make them safe to print
  * and say which names would be dangerous for a naive extractor (so the audit can report them).
  */
+import { escapeForDisplay, isUnsafeDisplayCodePoint } from '../../binary/index.ts';
 
 /** Longest member name (UTF-16 code units) kept for display; the rest is cut with an ellipsis. */
 export const MAX_DISPLAY_NAME_CHARS = 1024;
 
-/**
- * C0 controls, DEL, C1 controls, and the Unicode bidi/format controls that can make a name read differently
- * from what it is ("exe.txt" shown for "txt.exe").
- */
-export function isUnsafeNameCodePoint(code: number): boolean {
-  return code <= 0x1f || (code >= 0x7f && code <= 0x9f) || code === 0x200e || code === 0x200f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0xfeff;
-}
+/** Control and bidi characters: see escapeForDisplay, the one escaping function for everything printed. */
+export const isUnsafeNameCodePoint = isUnsafeDisplayCodePoint;
 
 /** Escape control and bidi characters as `\xNN` / `\u{NNNN}` and cap the length. */
 export function sanitizeMemberName(name: string): string {
-  const cut = name.length > MAX_DISPLAY_NAME_CHARS ? `${name.slice(0, MAX_DISPLAY_NAME_CHARS)}…` : name;
-  let out = '';
-  for (const c of cut) {
-    const code = c.codePointAt(0) ?? 0;
-    if (!isUnsafeNameCodePoint(code)) out += c;
-    else out += code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  }
-  return out;
+  return escapeForDisplay(name, MAX_DISPLAY_NAME_CHARS);
 }
 
 /** Display form of a member path: backslashes become '/', as Windows extractors treat both as separators. */
