@@ -18,7 +18,7 @@ export async function startServer(
   deps: { openStore: OpenStore; version: string; now: () => Date; log: (line: string) => void; scan: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'> },
 ): Promise<RunningServer> {
   const settings = await deps.scan.loadSettings(undefined);
-  const opened = await deps.openStore(options.db, { create: true });
+  const opened = await deps.openStore(options.db, { create: true, createFolders: options.createFolders });
   const running = new Set<Promise<void>>();
   /** A scan of a stored release, run in this process (the embedded job runner); its scan id is returned at once. */
   const startReleaseScan = async (product: string, version: string): Promise<{ jobId: string; scanId: string }> => {

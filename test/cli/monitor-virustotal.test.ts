@@ -26,6 +26,7 @@ const memberSha = (suffix: string): string => zip?.sevenZip?.extracted.find((m) 
 describe('monitor rounds against the local VirusTotal server: events, webhook alerts, gate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'absolve-monitor-vt-'));
   const db = `sqlite:${join(dir, 'store', 'absolve.db')}`;
+  mkdirSync(join(dir, 'store'));
   let fake: FakeVirusTotal;
   let receiver: Server;
   const posts: Array<{ kind: string; id: string }> = [];

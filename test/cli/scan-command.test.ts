@@ -28,6 +28,7 @@ describe('absolve scan with ClamAV and YARA', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'absolve-scan-cli-'));
   const release = join(dir, 'release');
   const db = `sqlite:${join(dir, 'store', 'absolve.db')}`;
+  mkdirSync(join(dir, 'store'));
   const clamDb = join(dir, 'clamav');
   const clamDbWithout = join(dir, 'clamav-without');
   const rules = join(dir, 'rules.yar');

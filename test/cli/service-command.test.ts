@@ -1,6 +1,6 @@
 /** `absolve tokens` and `absolve serve` as a user runs them (child processes, real HTTP on loopback). */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -9,6 +9,7 @@ import { absolve, spawnAbsolve } from '../store/cli-harness.ts';
 const dir = mkdtempSync(join(tmpdir(), 'absolve-serve-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const db = `sqlite:${join(dir, 'store', 'absolve.db')}`;
+mkdirSync(join(dir, 'store'));
 
 describe('absolve tokens and serve', () => {
   it('tokens create prints the token once, last on its line; only its hash is stored; revoke works', () => {

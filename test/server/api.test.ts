@@ -26,7 +26,7 @@ const tokens: Partial<Record<TokenRole, string>> = {};
 const started: string[] = [];
 
 before(async () => {
-  opened = await createStoreOpener({ env: {}, cwd: dir })(`sqlite:${join(dir, 'store', 'absolve.db')}`, { create: true });
+  opened = await createStoreOpener({ env: {}, cwd: dir })(`sqlite:${join(dir, 'store', 'absolve.db')}`, { create: true, createFolders: true });
   const d = draft('contoso', '1.0', [{ path: 'app.exe', content: 'app', signer: certA }]);
   await opened.store.saveRelease(d, { replace: false, deriveFindings: () => [] });
   await opened.scans.beginScan({ id: 's1', startedAt: '2026-12-05T00:00:00.000Z', finishedAt: null, trigger: 'cli', engines: ['virustotal'], release: { product: 'contoso', version: '1.0' }, inputs: [] });

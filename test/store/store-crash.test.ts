@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,6 +96,7 @@ function recordOutcome(url: string, version: string): Promise<string> {
 describe('three processes record the same release at once', { timeout: 300_000 }, () => {
   it('SQLite: one creates it, the others find it unchanged', async () => {
     const path = join(scratch, 'concurrent', 'absolve.db');
+    mkdirSync(join(scratch, 'concurrent'), { recursive: true });
     await concurrentWriters(`sqlite:${path}`, () => sqliteCensus(path));
   });
 
@@ -112,6 +113,7 @@ describe('three processes record the same release at once', { timeout: 300_000 }
 describe('SIGKILL inside the release transaction', { timeout: 300_000 }, () => {
   it('SQLite: the store stays consistent and holds only committed releases', async () => {
     const path = join(scratch, 'sqlite', 'absolve.db');
+    mkdirSync(join(scratch, 'sqlite'), { recursive: true });
     await killLoop(`sqlite:${path}`, () => sqliteCensus(path));
   });
 

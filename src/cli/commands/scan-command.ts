@@ -30,7 +30,7 @@ import { SCAN_SCHEMA, type EngineVia, type ScanEngine } from '../../core/scans/s
 import type { CliDeps } from '../program.ts';
 import { createProgress } from '../progress.ts';
 import { renderScanJSON, renderScanMarkdown, renderScanTable, printable } from '../render-scan.ts';
-import { dbOption, renderColumns, withStore, writeJSON } from './release-command.ts';
+import { createFoldersOption, dbOption, renderColumns, withStore, writeJSON } from './release-command.ts';
 
 export const SCAN_LIST_SCHEMA = 'absolve.scan-list/v1';
 
@@ -90,6 +90,7 @@ interface ScanFlags {
   format: 'table' | 'json' | 'markdown';
   output?: string;
   db?: string;
+  create: boolean;
   progress: boolean;
 }
 
@@ -151,7 +152,11 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
     throw new ScanError('ENGINE_CONFIG_INVALID', 'no scan engine is configured: set VT_API_KEY or MD_API_KEY, install ClamAV, or pass --yara-rules (see --engines)');
   }
 
-  return withStore(deps, flags.db, key === null, async (opened) => {
+  return withStore(
+    deps,
+    flags.db,
+    key === null,
+    async (opened) => {
     const roots: ScanRootProvider[] =
       key === null
         ? (await deps.walkInputs(paths)).map((f) => ({ path: f.displayPath, open: () => deps.fileRoot(f.fsPath, f.displayPath) }))
@@ -202,7 +207,9 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
       }
     } else deps.stdout.write(text);
     return report.summary.detections > 0 ? ExitCode.policyViolation : ExitCode.ok;
-  });
+    },
+    flags.create,
+  );
 }
 
 /**
@@ -241,6 +248,7 @@ export function registerScanCommands(program: Command, deps: ScanCommandDeps, se
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(dbOption())
+    .addOption(createFoldersOption())
     .option('--no-progress', 'never draw the progress bar')
     .action(async (paths: string[], flags: ScanFlags) => {
       setExitCode(await runScanCommand(deps, paths, flags));

@@ -10,7 +10,7 @@ import { newToken, TOKEN_ROLES, type TokenRole } from '../../core/access/tokens.
 import { AbsolveError } from '../../core/errors.ts';
 import type { CliDeps } from '../program.ts';
 import { printable } from '../render-scan.ts';
-import { dbOption, renderColumns, withStore, writeJSON } from './release-command.ts';
+import { createFoldersOption, dbOption, renderColumns, withStore, writeJSON } from './release-command.ts';
 
 export const TOKEN_SCHEMA = 'absolve.token/v1';
 export const DEFAULT_PORT = 8080;
@@ -20,6 +20,8 @@ export interface ServeOptions {
   port: number;
   host: string;
   db: string | undefined;
+  /** `--create`: the store's folder may be created. */
+  createFolders: boolean;
 }
 
 export interface RunningServer {
@@ -46,9 +48,10 @@ export function registerServiceCommands(program: Command, deps: ServiceCommandDe
     .option('--port <n>', `TCP port (default ${DEFAULT_PORT}; 0: any free port)`, port, DEFAULT_PORT)
     .option('--host <address>', `address to listen on (default ${DEFAULT_HOST}; 0.0.0.0 for every interface)`, DEFAULT_HOST)
     .addOption(dbOption())
-    .action(async (flags: { port: number; host: string; db?: string }) => {
+    .addOption(createFoldersOption())
+    .action(async (flags: { port: number; host: string; db?: string; create: boolean }) => {
       if (deps.startServer === undefined) throw new AbsolveError('USAGE', 'this build has no HTTP service');
-      const server = await deps.startServer({ port: flags.port, host: flags.host, db: flags.db });
+      const server = await deps.startServer({ port: flags.port, host: flags.host, db: flags.db, createFolders: flags.create });
       deps.stderr.write(`absolve: serving ${server.url} on ${server.location} (Ctrl-C stops)\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
@@ -70,10 +73,11 @@ export function registerServiceCommands(program: Command, deps: ServiceCommandDe
     .option('--name <name>', 'a name to recognise it by', 'token')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .addOption(dbOption())
-    .action(async (flags: { role: TokenRole; name: string; format: 'table' | 'json'; db?: string }) => {
+    .addOption(createFoldersOption())
+    .action(async (flags: { role: TokenRole; name: string; format: 'table' | 'json'; db?: string; create: boolean }) => {
       if (flags.name.length > 200 || printable(flags.name) !== flags.name) throw new AbsolveError('USAGE', '--name takes up to 200 printable characters');
       const { token, record } = newToken(flags.name, flags.role, deps.now());
-      await withStore(deps, flags.db, true, (opened) => opened.tokens.saveToken(record));
+      await withStore(deps, flags.db, true, (opened) => opened.tokens.saveToken(record), flags.create);
       if (flags.format === 'json') writeJSON(deps, { schema: TOKEN_SCHEMA, id: record.id, name: record.name, role: record.role, createdAt: record.createdAt, token });
       else deps.stdout.write(`Created ${record.role} token '${printable(record.name)}' (${record.id}). It is shown only now:\n${token}\n`);
     });
