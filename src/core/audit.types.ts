@@ -92,6 +92,7 @@ export interface ArtifactReport {
 
 export interface AuditSummary {
   files: number;
+  /** PEs; `valid` … `malformed` count PE signatures only. */
   pe: number;
   valid: number;
   invalid: number;
@@ -102,6 +103,8 @@ export interface AuditSummary {
   /** Artifacts that break the policy (by default: a PE whose signature is not valid, or a file that claims to be a PE and is not). */
   violations: number;
   policyMet: boolean;
+  /** Signed-package formats (MSI, MSP, CAB) by signature status; absent in reports recorded before Absolve 0.2. */
+  packages?: { total: number; valid: number; invalid: number; untrusted: number; unsigned: number; malformed: number };
 }
 
 export interface AuditReport {
@@ -111,6 +114,8 @@ export interface AuditReport {
   /** The instant signatures were judged at (certificate validity when no timestamp applies). */
   verifiedAt: string;
   inputs: string[];
+  /** The lint configuration file read (`--config`, or ./absolve.config.json), null when the defaults applied. */
+  configFile?: string | null;
   artifacts: ArtifactReport[];
   summary: AuditSummary;
 }
