@@ -125,6 +125,12 @@ export function wrap(text: string, width: number, indent: string): string[] {
   return lines.map((l) => `${indent}${l}`);
 }
 
+/** Word-wraps with a hanging indent: the first line starts at the margin, the rest under `indent`. */
+export function wrapHanging(text: string, width: number, indent: string): string[] {
+  const lines = wrap(text, width, indent);
+  return lines.map((l, i) => (i === 0 ? l.slice(indent.length) : l));
+}
+
 function pad(s: string, width: number): string {
   return s.length >= width ? s : s + ' '.repeat(width - s.length);
 }

@@ -154,11 +154,12 @@ describe('absolve audit --format junit', () => {
     assert.ok(cases.includes(xmlEscape(`${release}/${weird}`)), 'the odd name is escaped');
   });
 
-  it('one failure per failing rule, and one per bad signature; notes stay out of the failures', () => {
+  it('one failure per failing file, naming every problem in its body; notes stay out of the failures', () => {
     const block = testcase(xml, `${release}/wx-entropy-x64.exe`);
     const types = [...block.matchAll(/<failure type="([^"]*)"/g)].map((m) => m[1]);
-    assert.deepEqual(types.sort(), ['ABS-FP-001', 'ABS-FP-006', 'ABS-FP-007', 'signature']);
-    assert.match(block, /<failure type="signature" message="signature unsigned \(NOT_SIGNED\)/);
+    assert.deepEqual(types, ['signature']);
+    assert.match(block, /<failure type="signature" message="4 problems; first: signature unsigned \(NOT_SIGNED\)/);
+    for (const id of ['ABS-FP-001', 'ABS-FP-006', 'ABS-FP-007']) assert.match(block, new RegExp(`\\n${id}: `), id);
     assert.match(block, /Fix: Keep code read-only/);
     const clean = testcase(xml, `${release}/clean-signed-x64.exe`);
     assert.doesNotMatch(clean, /<failure/);
@@ -167,6 +168,8 @@ describe('absolve audit --format junit', () => {
     const totals = /<testsuite name="absolve audit" tests="11" failures="(\d+)" errors="0"/.exec(xml);
     assert.ok(totals);
     assert.equal(Number(totals[1]), (xml.match(/<failure /g) ?? []).length);
+    // failures counts failing files: no testcase has two.
+    for (const m of xml.matchAll(/<testcase [^>]*>([\s\S]*?)<\/testcase>/g)) assert.ok(((m[1] ?? '').match(/<failure /g) ?? []).length <= 1);
   });
 
   it('escapes the five XML specials and drops characters XML cannot carry', () => {

@@ -21,7 +21,7 @@ import { DEFAULT_CHANNEL, recordRelease, validateReleaseKey, type RecordReleaseR
 import type { ReleaseDetail, ReleaseFinding, ReleaseHeader, SignerRef } from '../../core/releases/release.types.ts';
 import type { CliDeps } from '../program.ts';
 import { addAuditOptions, auditExitCode, auditWithProgress, resolveAuditSetup, type AuditOptionFlags } from '../audit-options.ts';
-import { renderAuditTable, wrap } from '../render-audit.ts';
+import { renderAuditTable, wrap, wrapHanging } from '../render-audit.ts';
 import { renderAuditJUnit } from '../render-junit.ts';
 import { renderAuditMarkdown } from '../render-markdown.ts';
 import { renderAuditSARIF } from '../render-sarif.ts';
@@ -249,7 +249,7 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
         ].flatMap((l) => wrap(l, width, ''));
         const useColor = flags.color !== false && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
         deps.stdout.write(`${lines.join('\n')}\n\n${renderAuditTable(report, { color: useColor, width, all: flags.all === true })}`);
-        if (detail.findings.length > 0) deps.stdout.write(`\nRelease findings:\n${findingLines(detail.findings).flatMap((l) => wrap(l, width, '  ')).join('\n')}\n`);
+        if (detail.findings.length > 0) deps.stdout.write(`\nRelease findings:\n${findingLines(detail.findings).flatMap((l) => wrapHanging(l, width, '  ')).join('\n')}\n`);
       });
     });
 

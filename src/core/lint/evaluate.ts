@@ -85,7 +85,9 @@ export function applyLint<T extends LintableArtifact>(artifacts: readonly T[], o
     }
     const lint = evaluateLint(facts, { ...options, rules });
     out.lint = lint;
-    const findings: Finding[] = [...a.findings];
+    const failing = lint.filter((r) => r.result === 'fail').map((r) => rules.find((x) => x.id === r.ruleId));
+    const superseded = new Set(failing.flatMap((rule) => rule?.supersedes ?? []));
+    const findings: Finding[] = a.findings.filter((f) => !superseded.has(f.id));
     for (const r of lint) {
       if (r.result !== 'fail') continue;
       const rule = rules.find((x) => x.id === r.ruleId);

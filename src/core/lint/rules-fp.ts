@@ -234,6 +234,7 @@ export const FP_RULES: readonly LintRule[] = [
       'The optional header CheckSum is 0 for most user-mode files, but a non-zero value that does not match means the file was modified after linking (patched, infected, or a packer). Drivers must carry a correct one.',
     source: PE_FORMAT,
     fix: 'Let the linker write the checksum (MSVC /RELEASE; GNU ld writes one) and do not patch binaries after the build.',
+    supersedes: ['PE_CHECKSUM_MISMATCH'],
     evaluate(facts) {
       return withPE(facts, (pe) => {
         const { stored, computed } = pe.checksum;
