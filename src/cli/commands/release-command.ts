@@ -21,7 +21,7 @@ import { DEFAULT_CHANNEL, recordRelease, validateReleaseKey, type RecordReleaseR
 import type { ReleaseDetail, ReleaseFinding, ReleaseHeader, SignerRef } from '../../core/releases/release.types.ts';
 import type { CliDeps } from '../program.ts';
 import { addAuditOptions, auditExitCode, auditWithProgress, resolveAuditSetup, type AuditOptionFlags } from '../audit-options.ts';
-import { renderAuditTable, wrap, wrapHanging } from '../render-audit.ts';
+import { countsText, renderAuditTable, wrap, wrapHanging } from '../render-audit.ts';
 import { renderAuditJUnit } from '../render-junit.ts';
 import { renderAuditMarkdown } from '../render-markdown.ts';
 import { renderAuditSARIF } from '../render-sarif.ts';
@@ -66,11 +66,27 @@ export function writeJSON(deps: Pick<ReleaseCommandDeps, 'stdout'>, value: unkno
   deps.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Left-aligned columns, two spaces apart, header first. */
-export function renderColumns(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/**
+ * Left-aligned columns, two spaces apart, header first. When that is wider than `width`, each row becomes a
+ * block instead: its first cell as a heading, then one `header  value` line per other cell (long values wrapped),
+ * so no line is longer than the terminal.
+ */
+export function renderColumns(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, width = Number.POSITIVE_INFINITY): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
+  const total = widths.reduce((sum, w) => sum + w, 0) + 2 * (headers.length - 1);
+  if (total <= width) return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
+  const label = Math.max(...headers.slice(1).map((h) => h.length));
+  const blocks = rows.map((r) => {
+    const heading = wrap(`${headers[0] ?? ''} ${r[0] ?? ''}`, width, '');
+    const fields = headers.slice(1).flatMap((h, i) => {
+      const head = `  ${h.padEnd(label)}  `;
+      const body = wrapHanging(r[i + 1] ?? '', width, ' '.repeat(head.length));
+      return [`${head}${body[0] ?? ''}`.trimEnd(), ...body.slice(1)];
+    });
+    return [...heading, ...fields].join('\n');
+  });
+  return `${blocks.join('\n\n')}\n`;
 }
 
 export function commonName(dn: string): string {
@@ -83,7 +99,7 @@ export function describeSigner(s: SignerRef): string {
 }
 
 function summaryLine(s: AuditSummary): string {
-  return `${s.files} files, ${s.pe} PE: ${s.valid} valid, ${s.invalid} invalid, ${s.untrusted} untrusted, ${s.unsigned} unsigned, ${s.malformed} malformed; ${s.errors} with errors`;
+  return `${countsText(s)} ${s.policyMet ? 'Policy met.' : `Policy violated by ${s.violations} file(s).`}`;
 }
 
 function findingLines(findings: readonly ReleaseFinding[]): string[] {
@@ -194,7 +210,7 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
         }
         deps.stdout.write(
           renderColumns(
-            ['PRODUCT', 'VERSION', 'CHANNEL', 'RECORDED', 'FILES', 'PE', 'VALID', 'UNSIGNED', 'INVALID', 'POLICY'],
+            ['PRODUCT', 'VERSION', 'CHANNEL', 'RECORDED', 'FILES', 'PE', 'VALID', 'UNTRUSTED', 'UNSIGNED', 'INVALID', 'POLICY'],
             releases.map((r) => [
               r.product,
               r.version,
@@ -203,10 +219,12 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
               String(r.files),
               String(r.summary.pe),
               String(r.summary.valid),
+              String(r.summary.untrusted),
               String(r.summary.unsigned),
               String(r.summary.invalid + r.summary.malformed),
               r.summary.policyMet ? 'met' : `${r.summary.violations} violation(s)`,
             ]),
+            terminalWidth(deps.stdout),
           ),
         );
       });
@@ -325,14 +343,14 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
     if (flags.format === 'json') {
       writeJSON(deps, { schema: RELEASE_ADD_SCHEMA, outcome: result.outcome, configFile: setup.configFile, release: result.header, findings: result.findings, blobs: result.blobs });
     } else {
-      deps.stdout.write(renderAddTable(result, opened.location, setup.configFile));
+      deps.stdout.write(renderAddTable(result, opened.location, setup.configFile, terminalWidth(deps.stdout)));
     }
     // Recorded either way; the exit code then says what `absolve audit` would say about these files.
     return auditExitCode(artifacts, summarizeAudit(artifacts), setup.failOn);
   });
 }
 
-function renderAddTable(result: RecordReleaseResult, location: string, configFile: string | null): string {
+function renderAddTable(result: RecordReleaseResult, location: string, configFile: string | null, width: number): string {
   const h: ReleaseHeader = result.header;
   const name = `${h.product} ${h.version}`;
   const lines = [
@@ -344,7 +362,7 @@ function renderAddTable(result: RecordReleaseResult, location: string, configFil
     `Configuration: ${configFile ?? 'defaults (no absolve.config.json)'}.`,
   ];
   if (result.findings.length > 0) lines.push('', ...findingLines(result.findings));
-  return `${lines.join('\n')}\n`;
+  return `${lines.flatMap((l) => (l === '' ? [l] : wrapHanging(l, width, '  '))).join('\n')}\n`;
 }
 
 function signerList(signers: readonly SignerRef[]): string {
