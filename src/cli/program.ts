@@ -96,7 +96,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
   });
 
   registerClassifyCommand(program, { stdout: deps.stdout });
-  registerRulesCommand(program, { stdout: deps.stdout });
+  registerRulesCommand(program, { stdout: deps.stdout, width: helpWidth });
   registerReleaseCommand(program, { ...deps, setExitCode });
   registerCertsCommand(program, deps);
   registerDataCommands(program, deps);

@@ -97,15 +97,17 @@ describe('absolve audit --format sarif', () => {
     assert.ok(errors.some((e) => e.includes('ruleIndex: points at')));
   });
 
-  it('describes every lint rule: short and full description, help, helpUri to the README anchor, default level', () => {
+  it('describes every lint rule: short and full description, help text and Markdown, default level; no local file:// links', () => {
     const rules = run?.tool.driver.rules ?? [];
+    assert.doesNotMatch(JSON.stringify(sarif), /file:\/\/[^"]*README/, 'the local README path never leaks into the report');
     for (const rule of LINT_RULES) {
       const d = rules.find((x) => x.id === rule.id);
       assert.ok(d, rule.id);
       assert.deepEqual(d.shortDescription, { text: rule.title });
       assert.deepEqual(d.fullDescription, { text: rule.rationale });
       assert.match((d.help as { text: string }).text, new RegExp(`^${rule.fix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-      assert.match(d.helpUri as string, new RegExp(`^file://.*/README\\.md#${rule.id.toLowerCase()}$`));
+      assert.match((d.help as { markdown: string }).markdown, new RegExp(`^\\*\\*${rule.id}: .*\\*\\*Fix:\\*\\* `, 's'));
+      assert.equal(d.helpUri, undefined);
       assert.deepEqual(d.defaultConfiguration, rule.enabledByDefault ? { level: rule.defaultSeverity } : { level: rule.defaultSeverity, enabled: false });
     }
   });
