@@ -44,6 +44,10 @@ export interface PESummary {
   entryPoint: number;
   sections: Array<{ name: string; virtualSize: number; rawSize: number; flags: string }>;
   imports: Array<{ dll: string; functions: number }>;
+  /** Import hash (imphash: MD5 of the lower-case `dll.function` list, as pefile computes it); absent without imports. */
+  imphash?: string;
+  /** SHA-256 Authenticode digest of the image (what allowlisting forms call the Authenticode hash); absent when the certificate table is broken. */
+  authenticodeSha256?: string;
   exports: string[];
   versionInfo: { fileVersion: string; productVersion: string; strings: Record<string, string> } | null;
   hasManifest: boolean;
