@@ -13,6 +13,7 @@ import { registerClassifyCommand } from './commands/classify-command.ts';
 import { registerDataCommands } from './commands/data-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerRulesCommand } from './commands/rules-command.ts';
+import { registerShowCommand } from './commands/show-command.ts';
 import { renderAuditCSV, renderAuditJSON, renderAuditTable, summaryText, type TableOptions } from './render-audit.ts';
 import { renderAuditJUnit } from './render-junit.ts';
 import { renderAuditMarkdown } from './render-markdown.ts';
@@ -98,6 +99,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
   registerClassifyCommand(program, { stdout: deps.stdout });
   registerRulesCommand(program, { stdout: deps.stdout, width: helpWidth });
   registerReleaseCommand(program, { ...deps, setExitCode });
+  registerShowCommand(program, { ...deps, setExitCode });
   registerCertsCommand(program, deps);
   registerDataCommands(program, deps);
   registerHelpCommand(program, deps);

@@ -338,8 +338,9 @@ export function toSignatureReport(verdict: SignatureVerdict): SignatureReport {
     reasonCode: verdict.reasonCode,
     digestAlgorithm: verdict.digestAlgorithm,
     signer: verdict.signer,
-    timestamp: verdict.timestamp === null ? null : { time: verdict.timestamp.time, kind: verdict.timestamp.kind },
+    timestamp: verdict.timestamp === null ? null : { time: verdict.timestamp.time, kind: verdict.timestamp.kind, authority: verdict.timestamp.signer, valid: verdict.timestamp.valid },
     nested: verdict.nested.map(toSignatureReport),
+    chain: verdict.chain,
   };
   if (verdict.programName !== undefined) out.programName = verdict.programName;
   if (verdict.moreInfoUrl !== undefined) out.moreInfoUrl = verdict.moreInfoUrl;

@@ -18,6 +18,10 @@ export type SignerReport = CertificateSummary;
 export interface TimestampReport {
   time: string;
   kind: 'rfc3161' | 'authenticode';
+  /** The time-stamping authority's certificate, when found (absent in reports from before Absolve 0.2). */
+  authority?: SignerReport | null;
+  /** Whether the timestamp itself verified. */
+  valid?: boolean;
 }
 
 export interface SignatureReport {
@@ -31,6 +35,8 @@ export interface SignatureReport {
   timestamp: TimestampReport | null;
   /** Nested signatures (1.3.6.1.4.1.311.2.4.1), e.g. the SHA-256 half of a dual signature. */
   nested: SignatureReport[];
+  /** Certificate subjects from the signer to the trust anchor (leaf first), as far as the chain was built. */
+  chain?: string[];
   programName?: string;
   moreInfoUrl?: string;
 }
