@@ -58,6 +58,7 @@ interface AuditFlags extends AuditOptionFlags {
   quiet?: boolean;
   color?: boolean;
   all?: boolean;
+  versionInfo?: boolean;
 }
 
 export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Promise<number> } {
@@ -90,7 +91,8 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     .option('-o, --output <file>', 'write the report to a file instead of stdout (a one-line summary goes to stderr)')
     .option('-q, --quiet', 'with --output: no summary line on stderr')
     .option('--no-color', 'no colours in the table')
-    .option('--all', 'table: list every file, not only PEs, packages and files with findings');
+    .option('--all', 'table: list every file, not only PEs, packages and files with findings')
+    .option('--version-info', 'table: show company, product and file version of each PE (csv always has them)');
   addAuditOptions(audit);
   audit.action(async (paths: string[], flags: AuditFlags) => {
     exitCode = await runAudit(deps, paths, flags);
@@ -180,7 +182,7 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
     summary: summarizeAudit(artifacts),
   };
   const useColor = flags.color !== false && flags.output === undefined && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
-  const text = renderReport(report, flags.format, { color: useColor, width: terminalWidth(deps.stdout), all: flags.all === true });
+  const text = renderReport(report, flags.format, { color: useColor, width: terminalWidth(deps.stdout), all: flags.all === true, versionInfo: flags.versionInfo === true });
   if (flags.output !== undefined) {
     try {
       await writeFile(flags.output, text);

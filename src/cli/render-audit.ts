@@ -21,6 +21,15 @@ export interface TableOptions {
   width: number;
   /** List every file, not only PEs, packages and files with findings. */
   all: boolean;
+  /** Add the version information (company, product, file version) to each PE's details. */
+  versionInfo?: boolean;
+}
+
+/** `Contoso Ltd, Contoso App, file 1.2.3.4` from the VERSIONINFO resource; '' without one. */
+function versionText(a: ArtifactReport): string {
+  const v = a.pe?.versionInfo;
+  if (v === null || v === undefined) return a.pe === null || a.pe === undefined ? '' : 'no version info';
+  return [v.strings.CompanyName, v.strings.ProductName, v.fileVersion === '' ? undefined : `file ${v.fileVersion}`].filter((x) => x !== undefined && x !== '').join(', ');
 }
 
 const MIN_WIDTH = 40;
@@ -153,7 +162,13 @@ export function renderAuditTable(report: AuditReport, options: TableOptions): st
 
   const rows = shown.map(({ a }) => ({
     status: statusOf(a),
-    cells: [statusOf(a), printable(a.path), describe(a), a.signature?.signer ? commonName(a.signature.signer.subject) : '', details(a)],
+    cells: [
+      statusOf(a),
+      printable(a.path),
+      describe(a),
+      a.signature?.signer ? commonName(a.signature.signer.subject) : '',
+      options.versionInfo === true && versionText(a) !== '' ? `[${versionText(a)}] ${details(a)}`.trimEnd() : details(a),
+    ],
   }));
   const headers = ['STATUS', 'PATH', 'TYPE', 'SIGNER', 'DETAILS'];
   const natural = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r.cells[i] ?? '').length)));

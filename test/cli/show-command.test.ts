@@ -58,6 +58,17 @@ describe('absolve show', () => {
     assert.match(folder.stderr, /^absolve: USAGE: show takes one file, not a folder .*\(see `absolve show --help`\)\n$/);
   });
 
+  it('version information: --version-info in the table, columns in --format csv (RFC 4180, formulas defused)', () => {
+    const table = absolve(['audit', 'examples/release/ContosoApp/contoso.exe', '--version-info'], { env: { COLUMNS: '80' } }).stdout;
+    assert.match(table, /\[Contoso Ltd, Contoso App, file 1\.2\.3\.4\]/);
+    const csv = absolve(['audit', 'examples/release/ContosoApp', '--format', 'csv']).stdout;
+    const [header, ...rows] = csv.trimEnd().split('\r\n');
+    assert.equal(header, 'path,format,size,sha256,status,reason_code,signer,signer_thumbprint_sha1,timestamp,company,product,file_version,product_version,description,errors,warnings,policy');
+    const contoso = rows.find((r) => r.startsWith('examples/release/ContosoApp/contoso.exe,'));
+    assert.match(contoso ?? '', /,pe,22608,[0-9a-f]{64},untrusted,CHAIN_UNTRUSTED,Contoso Code Signing,[0-9A-F]{40},2026-11-28T[^,]+,Contoso Ltd,Contoso App,1\.2\.3\.4,1\.2\.3\.0,Contoso App,1,0,violated$/);
+    assert.equal(rows.length, 7);
+  });
+
   it('every JSON output names its schema', () => {
     const outputs = [
       absolve(['audit', pe('app-x64-gui.exe'), '--format', 'json']).stdout,
