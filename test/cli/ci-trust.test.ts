@@ -226,7 +226,11 @@ describe('the table at 80 columns', () => {
       'release list': absolve(['release', 'list', ...db], { env }).stdout,
       certs: absolve(['certs', ...db], { env }).stdout,
       help: absolve(['audit', '--help'], { env }).stdout,
+      'help (root)': absolve(['--help'], { env }).stdout,
+      'help release add': absolve(['help', 'release', 'add'], { env }).stdout,
     };
+    assert.match(outputs['help release add'], /^Usage: absolve release add \[options\] <product> <version> <paths\.\.\.>\n/);
+    assert.match(outputs['help release add'], /--fail-on <level>/);
     for (const [name, text] of Object.entries(outputs)) {
       assert.ok(text.length > 0, name);
       const long = text.split('\n').filter((l) => l.length > 80);

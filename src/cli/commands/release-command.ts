@@ -30,6 +30,7 @@ import { terminalWidth } from '../terminal.ts';
 export const RELEASE_ADD_SCHEMA = 'absolve.release-add/v1';
 export const RELEASE_LIST_SCHEMA = 'absolve.release-list/v1';
 export const RELEASE_SHOW_SCHEMA = 'absolve.release/v1';
+export const RELEASE_REMOVE_SCHEMA = 'absolve.release-remove/v1';
 
 /**
  * What the release, certs and data commands need: the CLI's dependencies, with an audit that already
@@ -268,6 +269,22 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
         const useColor = flags.color !== false && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
         deps.stdout.write(`${lines.join('\n')}\n\n${renderAuditTable(report, { color: useColor, width, all: flags.all === true })}`);
         if (detail.findings.length > 0) deps.stdout.write(`\nRelease findings:\n${findingLines(detail.findings).flatMap((l) => wrapHanging(l, width, '  ')).join('\n')}\n`);
+      });
+    });
+
+  release
+    .command('remove')
+    .description('Remove a recorded release (its files stay stored while another release uses them; `absolve gc` deletes unused copies).')
+    .argument('<product>')
+    .argument('<version>')
+    .addOption(dbOption())
+    .addOption(formatOption())
+    .action(async (product: string, version: string, flags: StoreFlags) => {
+      await withStore(deps, flags.db, false, async (opened) => {
+        await loadRelease(opened, product, version); // PRODUCT_NOT_FOUND / RELEASE_NOT_FOUND
+        await opened.store.removeRelease({ product, version });
+        if (flags.format === 'json') writeJSON(deps, { schema: RELEASE_REMOVE_SCHEMA, product, version, removed: true });
+        else deps.stdout.write(`Removed ${product} ${version} from ${opened.location}.\n`);
       });
     });
 
