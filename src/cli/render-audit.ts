@@ -252,10 +252,13 @@ function findingsSection(artifacts: readonly ArtifactReport[], colors: Colors, w
       if (first === undefined) continue;
       const more = group.length > 1 ? ` (and ${group.length - 1} more)` : '';
       const paint = first.severity === 'error' ? colors.red : colors.yellow;
+      // The message starts after the ID; continuation lines hang under the ID column, which keeps room for text.
       const head = `  ${first.severity.padEnd(7)}  ${id}  `;
-      const body = wrap(`${first.message}${more}`, width, ' '.repeat(head.length));
-      const firstLine = body[0]?.slice(head.length) ?? '';
-      findingLines.push(`${paint(head.trimEnd())}  ${firstLine}`.trimEnd(), ...body.slice(1));
+      const hang = ' '.repeat(Math.min(head.length, 13));
+      const firstWords = wrap(`${first.message}${more}`, width - head.length + hang.length, hang);
+      const firstLine = firstWords[0]?.slice(hang.length) ?? '';
+      const rest = wrap(firstWords.slice(1).map((l) => l.trim()).join(' '), width, hang);
+      findingLines.push(`${paint(head.trimEnd())}  ${firstLine}`.trimEnd(), ...rest);
       const fix = first.fix ?? findRule(id)?.fix;
       if (fix !== undefined && !fixes.has(id)) fixes.set(id, fix);
     }

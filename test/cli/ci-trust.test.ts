@@ -236,6 +236,12 @@ describe('the table at 80 columns', () => {
       const long = text.split('\n').filter((l) => l.length > 80);
       assert.deepEqual(long, [], `${name} has lines over 80 characters`);
     }
+    // The stored audit in the report formats of `absolve audit`.
+    const sarif = JSON.parse(absolve(['release', 'show', 'Contoso App', '1.2.0', ...db, '--format', 'sarif']).stdout) as { version: string; runs: Array<{ results: unknown[] }> };
+    assert.equal(sarif.version, '2.1.0');
+    assert.ok((sarif.runs[0]?.results.length ?? 0) > 0);
+    assert.match(absolve(['release', 'show', 'Contoso App', '1.2.0', ...db, '--format', 'junit']).stdout, /<testsuite name="absolve audit" tests="10" failures="5"/);
+    assert.match(absolve(['release', 'show', 'Contoso App', '1.2.0', ...db, '--format', 'markdown']).stdout, /^## Absolve audit: ❌ 5 files break the signing policy/);
     // Wider terminals get the one-line layout.
     assert.match(absolve(['audit', 'examples/release'], { env: { COLUMNS: '400' } }).stdout, /^STATUS\s+PATH\s+TYPE\s+SIGNER\s+DETAILS\n/);
   });

@@ -150,7 +150,8 @@ function withReleasePaths(reports: readonly ArtifactReport[], releasePathOf: Rea
     const outer = cut < 0 ? r.path : r.path.slice(0, cut);
     const mapped = releasePathOf.get(outer);
     if (mapped === undefined) throw new AbsolveError('INTERNAL', `the audit returned '${r.path}', which is not under any input`);
-    const findings = outer === mapped ? r.findings : r.findings.map((f) => ({ ...f, message: f.message.split(`${outer}!/`).join(`${mapped}!/`) }));
+    // Messages name member paths (`outer!/member`) and containers (`… the signed container outer`): both map.
+    const findings = outer === mapped ? r.findings : r.findings.map((f) => ({ ...f, message: f.message.split(outer).join(mapped) }));
     return { ...r, path: cut < 0 ? mapped : `${mapped}${r.path.slice(cut)}`, findings };
   });
 }

@@ -59,6 +59,28 @@ export function containerPathOf(path: string): string | undefined {
  * status from the container's own report when the audit did not record it.
  */
 export function applyLint<T extends LintableArtifact>(artifacts: readonly T[], options: LintOptions): T[] {
+  return withoutRestatedMemberFindings(lintEach(artifacts, options));
+}
+
+/** The member rules that state, on the member itself, that a member of a signed container is not validly signed. */
+const MEMBER_SIGNATURE_RULES: ReadonlySet<string> = new Set(['ABS-FP-002', 'ABS-SIG-008']);
+
+/**
+ * One finding per fact: ABS-CONTAINER-UNSIGNED-MEMBER on a container says what ABS-FP-002 / ABS-SIG-008 already
+ * say on each member, so it is dropped when every member it is about carries one of those (it stays when the
+ * configuration turned them off, so the fact is never lost).
+ */
+function withoutRestatedMemberFindings<T extends LintableArtifact>(artifacts: T[]): T[] {
+  return artifacts.map((a) => {
+    if (!a.findings.some((f) => f.id === 'ABS-CONTAINER-UNSIGNED-MEMBER')) return a;
+    const prefix = `${a.path}!/`;
+    const members = artifacts.filter((m) => m.path.startsWith(prefix) && m.format === 'pe' && m.signature !== null && m.signature.status !== 'valid' && m.signature.status !== 'untrusted');
+    const restated = members.every((m) => m.findings.some((f) => MEMBER_SIGNATURE_RULES.has(f.id)));
+    return restated ? { ...a, findings: a.findings.filter((f) => f.id !== 'ABS-CONTAINER-UNSIGNED-MEMBER') } : a;
+  });
+}
+
+function lintEach<T extends LintableArtifact>(artifacts: readonly T[], options: LintOptions): T[] {
   const byPath = new Map(artifacts.map((a) => [a.path, a]));
   const rules = options.rules ?? LINT_RULES;
   return artifacts.map((a) => {
