@@ -4,7 +4,7 @@
  * of its chain, the timestamp and its authority, nested signatures, and the findings. Installers and archives:
  * the package first, then one line per member. The same audit and options as `absolve audit`; exits as it does.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type SignatureReport, type SignerReport } from '../../core/audit.types.ts';
 import { summarizeAudit } from '../../core/audit-summary.ts';
 import { AbsolveError } from '../../core/errors.ts';
@@ -28,12 +28,11 @@ export function registerShowCommand(program: Command, deps: ShowCommandDeps): Co
     .command('show')
     .description('One file in depth: hashes (Authenticode hash, imphash), version info, the signature with its certificate chain, timestamp authority and time, findings.')
     .argument('<file>', 'the file (a PE, MSI, MSP, CAB, ZIP or NSIS installer)')
-    .option('-f, --format <format>', 'output format: table or json', 'table');
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'));
   addAuditOptions(show);
   // sha1 and md5 too by default: the forms that ask for one hash ask for any of them.
   show.setOptionValue('hashes', 'sha256,sha1,md5');
   show.action(async (file: string, flags: ShowFlags) => {
-    if (flags.format !== 'table' && flags.format !== 'json') throw new AbsolveError('USAGE', `--format takes table or json (got '${String(flags.format)}')`);
     const setup = await resolveAuditSetup(deps, flags);
     const files = await deps.walkInputs([file]);
     if (files.length !== 1 || files[0]?.displayPath !== file) throw new AbsolveError('USAGE', `show takes one file, not a folder ('${file}'); use \`absolve audit\` for folders`);
