@@ -129,10 +129,14 @@ describe('release add is the same audit as audit', () => {
     mkdirSync(join(dir, 'rel'), { recursive: true });
     copyFileSync(join(repoRoot, 'test/fixtures/pe/app-x64-gui.exe'), join(dir, 'rel', 'app.exe'));
     writeFileSync(join(dir, 'absolve.config.json'), '{\n  // comments are fine\n  "rules": { "ABS-FP-001": "off" },\n}\n');
-    const r = absolve(['release', 'add', 'C', '1', 'rel', '--fail-on', 'none', '--no-progress'], { cwd: dir });
+    mkdirSync(join(dir, 'rel', 'sym'), { recursive: true });
+    writeFileSync(join(dir, 'rel', 'sym', 'app.pdb'), 'symbols');
+    // --exclude matches the path inside the release too (sym/…, given as rel/sym/…).
+    const r = absolve(['release', 'add', 'C', '1', 'rel', '--fail-on', 'none', '--no-progress', '--exclude', 'sym/**'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Configuration: absolve\.config\.json\./);
     const show = JSON.parse(absolve(['release', 'show', 'C', '1', '--format', 'json'], { cwd: dir }).stdout) as { artifacts: AuditReport['artifacts'] };
+    assert.deepEqual(show.artifacts.map((a) => a.path), ['app.exe']);
     assert.ok(!show.artifacts[0]?.findings.some((f) => f.id === 'ABS-FP-001'), 'the rule turned off is not in the stored release');
     writeFileSync(join(dir, 'bad.json'), '{ "rules": { "ABS-NOPE": "off" } }');
     const bad = absolve(['release', 'add', 'C', '2', 'rel', '--config', 'bad.json'], { cwd: dir });

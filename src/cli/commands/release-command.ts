@@ -13,6 +13,7 @@ import { basename, relative, sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type AuditSummary } from '../../core/audit.types.ts';
 import { summarizeAudit } from '../../core/audit-summary.ts';
+import { matchesGlob } from '../../core/lint/index.ts';
 import { AbsolveError, ExitCode } from '../../core/errors.ts';
 import { diffReleases, type ReleaseDiff, type SignerChange } from '../../core/releases/diff-releases.ts';
 import { ReleaseError } from '../../core/releases/errors.ts';
@@ -128,11 +129,13 @@ function toReleasePath(path: string): string {
 async function walkRelease(deps: ReleaseCommandDeps, inputs: readonly string[], exclude: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string; releasePath: string }>> {
   const out: Array<{ displayPath: string; fsPath: string; releasePath: string }> = [];
   for (const input of inputs) {
-    // The walk skips Absolve's own `.absolve` folder (the store may live inside the release folder).
-    const files = await deps.walkInputs([input], { exclude });
+    // The walk skips Absolve's own `.absolve` folder (the store may live inside the release folder). --exclude
+    // patterns match the path as given or the path inside the release.
+    const files = await deps.walkInputs([input]);
     const single = files.length === 1 && files[0]?.displayPath === input;
     for (const f of files) {
       const releasePath = single ? basename(input) : toReleasePath(relative(input, f.displayPath));
+      if (exclude.some((pattern) => matchesGlob(f.displayPath, pattern) || matchesGlob(releasePath, pattern))) continue;
       out.push({ ...f, releasePath });
     }
   }
