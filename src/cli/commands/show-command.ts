@@ -125,7 +125,8 @@ export function renderShow(artifacts: readonly ArtifactReport[], width: number):
   const lines = artifactLines(first, width);
   if (members.length > 0) {
     lines.push('', `members (${members.length}; \`absolve audit\` lists their findings):`);
-    for (const m of members) lines.push(shortenMiddle(`  ${m.signature?.status ?? '-'}  ${m.path}`, width));
+    // Paths inside the package: the package's own path is the heading above.
+    for (const m of members) lines.push(shortenMiddle(`  ${(m.signature?.status ?? '-').padEnd(9)}  ${m.path.startsWith(`${first.path}!/`) ? m.path.slice(first.path.length + 2) : m.path}`, width));
   }
   return `${lines.join('\n')}\n`;
 }
