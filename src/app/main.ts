@@ -39,7 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     auditFiles: (files, options) => {
       const settings: AuditSettings = { containerLimits: options.containerLimits };
       const containers = containerReaderFromSettings(settings);
-      return auditFiles(files, { ...options, workerSettings: settings }, { workerUrl: auditWorkerUrl, ...(containers === undefined ? {} : { containers }) });
+      return auditFiles(files, { ...options, workerSettings: settings }, { workerUrl: auditWorkerUrl, containers });
     },
     defaultJobs,
     openStore,

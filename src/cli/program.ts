@@ -1,36 +1,45 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type HashAlgorithm, type Severity } from '../core/audit.types.ts';
+import { Command, CommanderError, Option } from 'commander';
+import type { VerificationPolicy } from '../authenticode/index.ts';
 import { escapeForDisplay } from '../binary/index.ts';
-import { EMPTY_AUDIT_ID, isAllowableFindingId, summarizeAudit, type AuditPolicy } from '../core/audit-summary.ts';
+import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type HashAlgorithm, type Severity } from '../core/audit.types.ts';
+import { summarizeAudit } from '../core/audit-summary.ts';
 import { AbsolveError, ExitCode } from '../core/errors.ts';
-import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from '../core/limits.ts';
-import { DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from '../formats/container/container.types.ts';
-import { parseHashList } from '../core/multi-hasher.ts';
+import type { AuditLimits } from '../core/limits.ts';
+import type { ContainerLimits } from '../formats/container/container.types.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
+import type { LintConfig } from '../core/lint/index.ts';
+import { addAuditOptions, auditExitCode, auditWithProgress, resolveAuditSetup, walkAuditInputs, type AuditOptionFlags } from './audit-options.ts';
 import { registerCertsCommand } from './commands/certs-command.ts';
 import { registerClassifyCommand } from './commands/classify-command.ts';
 import { registerDataCommands } from './commands/data-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerRulesCommand } from './commands/rules-command.ts';
+import { registerShowCommand } from './commands/show-command.ts';
 import { registerMonitorCommands } from './commands/monitor-command.ts';
 import { registerScanCommands, type ScanCommandDeps } from './commands/scan-command.ts';
 import { registerServiceCommands, type ServiceCommandDeps } from './commands/service-command.ts';
-import { certPaddingCheckOption, registerTrustCommand, trustStoreOption, type LoadedTrustAnchors, type TrustCommandDeps, type TrustLoadOptions, type TrustStoreChoice } from './commands/trust-command.ts';
-import type { VerificationPolicy } from '../authenticode/index.ts';
-import { applyLint, DEFAULT_RULE_PARAMETERS, EMPTY_LINT_CONFIG, LintConfigError, normalizeThumbprint, type LintConfig, type RuleParameters } from '../core/lint/index.ts';
-import { createProgress } from './progress.ts';
-import { renderAuditJSON, renderAuditTable } from './render-audit.ts';
+import { registerTrustCommand, type LoadedTrustAnchors, type TrustCommandDeps, type TrustLoadOptions } from './commands/trust-command.ts';
+import { refuseProtectedOutput, writeOutputFile } from './safe-output.ts';
+import { renderAuditCSV, renderAuditJSON, renderAuditTable, summaryText, type TableOptions } from './render-audit.ts';
 import { renderAuditJUnit } from './render-junit.ts';
 import { renderAuditMarkdown } from './render-markdown.ts';
 import { renderAuditSARIF } from './render-sarif.ts';
-import { parseAtOption } from './parse-at.ts';
-import { refuseProtectedOutput, writeOutputFile } from './safe-output.ts';
+import { isBrokenPipe, terminalWidth } from './terminal.ts';
+
+export const AUDIT_FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'csv'] as const;
+export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 /** What the CLI needs from the outside; src/app supplies the real adapters. */
 export interface CliDeps {
   version: string;
-  /** Files under the inputs; `problem` marks an entry that is not read (dangling link, FIFO, …) and is reported as its finding. */
-  walkInputs(inputs: readonly string[]): Promise<Array<{ displayPath: string; fsPath: string; problem?: { id: string; severity: Severity; message: string } }>>;
+  /**
+   * Files under the inputs (quoted globs expanded, Absolve's own `.absolve` folders skipped), minus `exclude`
+   * matches; `problem` marks an entry that is not read (dangling link, FIFO, …) and is reported as its finding.
+   */
+  walkInputs(
+    inputs: readonly string[],
+    options?: { exclude?: readonly string[] },
+  ): Promise<Array<{ displayPath: string; fsPath: string; problem?: { id: string; severity: Severity; message: string } }>>;
   /** The root store (`--trust-store`, Microsoft's when imported) plus `--trust` anchors, and the verification policy. */
   loadTrustAnchors(options: TrustLoadOptions): Promise<LoadedTrustAnchors>;
   /** `absolve trust update|status`. */
@@ -44,18 +53,18 @@ export interface CliDeps {
       verificationPolicy?: VerificationPolicy;
       at: Date;
       limits: AuditLimits;
-      /** null: do not look inside installers and archives. */
+      /** null: do not audit the members of installers and archives (their own signatures are still verified). */
       containerLimits: ContainerLimits | null;
       onResult?: (reports: ArtifactReport[]) => void;
     },
   ): Promise<ArtifactReport[]>;
   defaultJobs(): number;
-  /** Opens an input file (`import`) as UTF-8 text: regular files only (PATH_NOT_REGULAR for a FIFO or device). */
-  openInputText?(path: string, what: string): Promise<NodeJS.ReadableStream>;
   /** Opens the release store (`release`, `certs`, `export`, `import`): a --db URL, or ABSOLVE_DB, or ./.absolve/absolve.db. */
   openStore: OpenStore;
   /** Lint configuration: `--config FILE`, else ./absolve.config.json, else defaults; throws LintConfigError (CONFIG_INVALID). Absent: defaults. */
-  loadLintConfig?(options: { path?: string }): Promise<LintConfig>;
+  loadLintConfig?(options: { path?: string }): Promise<{ config: LintConfig; file: string | null }>;
+  /** Opens an import file as UTF-8 text: regular files only (a FIFO or device is refused with PATH_NOT_REGULAR). */
+  openInputText?(path: string, what: string): Promise<NodeJS.ReadableStream>;
   /** Starts the HTTP service (`absolve serve`). */
   startServer?: ServiceCommandDeps['startServer'];
   /** The scan engines and what `scan` needs besides (absent in builds without scanning). */
@@ -65,106 +74,65 @@ export interface CliDeps {
   stderr: NodeJS.WriteStream;
 }
 
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`${name} takes a whole number of 0 or more`);
-    return n;
-  };
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-interface AuditFlags {
-  format: 'table' | 'json' | 'sarif' | 'junit' | 'markdown';
-  config?: string;
-  pinSigner: string[];
-  expiryDays?: number;
+interface AuditFlags extends AuditOptionFlags {
+  format: AuditFormat;
   output?: string;
-  hashes: string;
-  trust: string[];
-  defaultTrust: boolean;
-  trustStore?: TrustStoreChoice;
-  certPaddingCheck: boolean;
-  at?: string;
-  jobs?: number;
-  progress: boolean;
+  quiet?: boolean;
   color?: boolean;
-  maxParsedPeBytes: number;
-  maxCertificateTableBytes: number;
-  containers: boolean;
-  maxDepth: number;
-  maxMembers: number;
-  maxMemberBytes: number;
-  maxExtractedBytes: number;
-  maxCompressionRatio: number;
-  maxTotalMembers: number;
-  allowUnaudited: string[];
+  all?: boolean;
+  versionInfo?: boolean;
 }
 
 export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Promise<number> } {
   let exitCode: number = ExitCode.ok;
+  const setExitCode = (code: number): void => {
+    exitCode = code;
+  };
+  const helpWidth = (): number => terminalWidth(deps.stdout);
   const program = new Command('absolve')
     .description('Audit Windows releases: Authenticode signatures and antivirus false-positive risk.')
     .version(deps.version, '-V, --version')
-    .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => deps.stdout.write(s), writeErr: (s) => deps.stderr.write(s) });
+    // Usage errors are printed by run() as one line; commander's own text (and help after an error) is dropped.
+    .configureOutput({
+      writeOut: (s) => deps.stdout.write(s),
+      writeErr: (s) => deps.stderr.write(s),
+      outputError: () => {},
+      getOutHelpWidth: helpWidth,
+      getErrHelpWidth: helpWidth,
+    })
+    .helpCommand(false)
+    // Commands listed by name and arguments only, so their descriptions keep room to wrap at 80 columns.
+    .configureHelp({ subcommandTerm: (cmd) => [cmd.name(), ...cmd.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? '...' : ''}>` : `[${a.name()}${a.variadic ? '...' : ''}]`))].join(' '), minWidthToWrap: 30 });
 
-  program
+  const audit = program
     .command('audit')
     .description('Find every PE in the given files and folders (by content), hash it and verify its Authenticode signature.')
-    .argument('<paths...>', 'files or release folders')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'sarif', 'junit', 'markdown']).default('table'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--config <file>', 'lint configuration (default: ./absolve.config.json when present)')
-    .option('--pin-signer <thumbprint>', 'expected signer certificate, SHA-1 or SHA-256 thumbprint (rule ABS-SIG-019); repeatable', collect, [])
-    .option('--expiry-days <n>', `warn when the signing certificate expires within this many days (rule ABS-SIG-017; default ${DEFAULT_RULE_PARAMETERS.expiryDays})`, positiveInt('--expiry-days'))
-    .option('--hashes <list>', 'digests per file, comma-separated: sha256,sha1,md5,sha512 (sha256 is always computed)', 'sha256')
-    .option('--trust <path>', 'trust anchor certificate (PEM or DER file, or a folder of them); repeatable', collect, [])
-    .option('--no-default-trust', 'trust only the --trust anchors (same as --trust-store none)')
-    .addOption(trustStoreOption())
-    .addOption(certPaddingCheckOption())
-    .option('--at <time>', 'judge certificate validity at this ISO 8601 time instead of now (reproducible audits)')
-    .option('-j, --jobs <n>', 'parallel workers (default: CPU count, max 8; 1 = no worker threads)', positiveInt('--jobs'))
-    .option('--no-progress', 'never draw the progress bar')
+    .argument('<paths...>', 'files or release folders (quoted globs such as "dist/*.exe" are expanded)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(AUDIT_FORMATS).default('table'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout (a one-line summary goes to stderr)')
+    .option('-q, --quiet', 'with --output: no summary line on stderr')
     .option('--no-color', 'no colours in the table')
-    .option('--max-parsed-pe-bytes <bytes>', 'PEs up to this size are fully parsed in memory; larger ones get hashes and signature only', positiveInt('--max-parsed-pe-bytes'), DEFAULT_AUDIT_LIMITS.maxParsedPEBytes)
-    .option('--max-certificate-table-bytes <bytes>', 'largest certificate table read', positiveInt('--max-certificate-table-bytes'), DEFAULT_AUDIT_LIMITS.maxCertificateTableBytes)
-    .option('--no-containers', 'do not look inside installers and archives (ZIP, MSI/MSP, CAB, NSIS)')
-    .option('--max-depth <n>', 'container nesting levels opened', positiveInt('--max-depth'), DEFAULT_CONTAINER_LIMITS.maxDepth)
-    .option('--max-members <n>', 'members listed per container', positiveInt('--max-members'), DEFAULT_CONTAINER_LIMITS.maxMembers)
-    .option('--max-member-bytes <bytes>', 'largest member expanded', positiveInt('--max-member-bytes'), DEFAULT_CONTAINER_LIMITS.maxMemberBytes)
-    .option('--max-extracted-bytes <bytes>', 'bytes expanded in total from one top-level file', positiveInt('--max-extracted-bytes'), DEFAULT_CONTAINER_LIMITS.maxTotalExtractedBytes)
-    .option('--max-compression-ratio <n>', 'expanded/compressed ratio above which a member (of 1 MiB or more), a container or a whole file counts as a bomb', positiveInt('--max-compression-ratio'), DEFAULT_CONTAINER_LIMITS.maxCompressionRatio)
-    .option('--max-total-members <n>', 'members listed below one top-level file, all levels together', positiveInt('--max-total-members'), DEFAULT_CONTAINER_LIMITS.maxTotalMembers)
-    .option('--allow-unaudited <finding-id>', `accept this unaudited case knowingly (an ABS-CONTAINER-* or ABS-FILE-* finding ID, or ${EMPTY_AUDIT_ID}): it no longer breaks the policy; repeatable`, collect, [])
-    .action(async (paths: string[], flags: AuditFlags) => {
-      exitCode = await runAudit(deps, paths, flags);
-    });
+    .option('--all', 'table: list every file, not only PEs, packages and files with findings')
+    .option('--version-info', 'table: show company, product and file version of each PE (csv always has them)');
+  addAuditOptions(audit);
+  audit.action(async (paths: string[], flags: AuditFlags) => {
+    exitCode = await runAudit(deps, paths, flags);
+  });
 
   registerClassifyCommand(program, { stdout: deps.stdout });
-  registerRulesCommand(program, { stdout: deps.stdout });
-  // Release history: `release add` runs the same audit as `absolve audit`, inside containers with the default limits
-  // and the default lint rules.
-  registerReleaseCommand(program, {
-    ...deps,
-    auditFiles: async (files, options) =>
-      applyLint(await deps.auditFiles(files, { ...options, containerLimits: DEFAULT_CONTAINER_LIMITS }), {
-        config: EMPTY_LINT_CONFIG,
-        parameters: { ...DEFAULT_RULE_PARAMETERS, at: options.at },
-      }),
-  });
+  registerRulesCommand(program, { stdout: deps.stdout, width: helpWidth });
+  registerReleaseCommand(program, { ...deps, setExitCode });
+  registerShowCommand(program, { ...deps, setExitCode });
   registerCertsCommand(program, deps);
   if (deps.scan !== undefined) {
-    registerScanCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));
-    registerMonitorCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));
+    registerScanCommands(program, { ...deps, ...deps.scan }, setExitCode);
+    registerMonitorCommands(program, { ...deps, ...deps.scan }, setExitCode);
   }
   registerTrustCommand(program, deps);
   registerServiceCommands(program, deps);
   registerDataCommands(program, deps);
+  registerHelpCommand(program, deps);
 
   return {
     async run(argv) {
@@ -173,15 +141,19 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
         return exitCode;
       } catch (error) {
         if (error instanceof CommanderError) {
-          // --help and --version exit 0; every usage mistake exits 2.
-          return error.exitCode === 0 ? ExitCode.ok : ExitCode.usageOrIOError;
-        }
-        // Messages quote paths and names from disk: escaped, they stay one line and send no terminal controls.
-        if (error instanceof AbsolveError) {
-          deps.stderr.write(`absolve: ${error.code}: ${escapeForDisplay(error.message)}\n`);
+          // --help and --version exit 0; every usage mistake is one line and exits 2.
+          if (error.exitCode === 0 || error.code === 'commander.help' || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usageOrIOError;
+          deps.stderr.write(`${usageLine(program, argv, error.message)}\n`);
           return ExitCode.usageOrIOError;
         }
-        deps.stderr.write(`absolve: INTERNAL: ${escapeForDisplay(error instanceof Error ? error.message : String(error))}\n`);
+        if (isBrokenPipe(error)) return exitCode;
+        // Messages quote paths and names from disk: escaped, they stay one line and send no terminal controls.
+        if (error instanceof AbsolveError) {
+          const message = escapeForDisplay(error.message);
+          deps.stderr.write(error.code === 'USAGE' ? `${usageLine(program, argv, message)}\n` : `absolve: ${error.code}: ${message}\n`);
+          return ExitCode.usageOrIOError;
+        }
+        deps.stderr.write(`absolve: INTERNAL: ${error instanceof Error ? error.message : String(error)}\n`);
         if (process.env.ABSOLVE_DEBUG !== undefined && error instanceof Error) deps.stderr.write(`${error.stack ?? ''}\n`);
         return ExitCode.usageOrIOError;
       }
@@ -189,71 +161,70 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
   };
 }
 
+/** The (sub)command the arguments name: `absolve release add`. */
+function commandPath(program: Command, argv: readonly string[]): string {
+  const names = ['absolve'];
+  let current = program;
+  for (const arg of argv) {
+    const next = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (next === undefined) break;
+    names.push(next.name());
+    current = next;
+  }
+  return names.join(' ');
+}
+
+/** `absolve: USAGE: unknown option '--x' (see `absolve audit --help`)`: one line, whatever went wrong. */
+function usageLine(program: Command, argv: readonly string[], message: string): string {
+  const text = message.replace(/^error:\s*/i, '').split('\n')[0]?.trim() ?? message;
+  return `absolve: USAGE: ${text} (see \`${commandPath(program, argv)} --help\`)`;
+}
+
+/** `absolve help [command...]`: `absolve help release add` shows that subcommand's help. */
+function registerHelpCommand(program: Command, deps: Pick<CliDeps, 'stdout'>): void {
+  program
+    .command('help')
+    .description('show help for a command, e.g. `absolve help release add`')
+    .argument('[command...]', 'the command (and subcommand)')
+    .action((names: string[]) => {
+      let current = program;
+      for (const name of names) {
+        const next = current.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (next === undefined) throw new AbsolveError('USAGE', `unknown command '${names.join(' ')}'`);
+        current = next;
+      }
+      deps.stdout.write(current.helpInformation());
+    });
+}
+
 async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Promise<number> {
-  const hashes = parseHashList(flags.hashes);
-  if (hashes === undefined) throw new AbsolveError('USAGE', `--hashes takes a comma-separated list of sha256, sha1, md5, sha512 (got '${flags.hashes}')`);
-  const at = flags.at === undefined ? deps.now() : parseAtOption(flags.at);
-  const policy = auditPolicy(flags.allowUnaudited);
-  const lint = await lintSetup(deps, flags, at);
-  const trust = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust, store: flags.trustStore, certPaddingCheck: flags.certPaddingCheck });
-  const files = await deps.walkInputs(paths);
+  const setup = await resolveAuditSetup(deps, flags);
+  const files = await walkAuditInputs(deps, paths, setup.exclude);
   // Before any work: a report must never replace what it reports on.
   if (flags.output !== undefined) await refuseProtectedOutput(flags.output, [{ files: [...paths, ...files.map((f) => f.fsPath)], folders: [], describe: 'an input of this audit' }]);
-  const progress = createProgress(deps.stderr, flags.progress);
-  progress.start(files.length, 'auditing');
-  let artifacts: ArtifactReport[];
-  try {
-    artifacts = await deps.auditFiles(files, {
-      jobs: flags.jobs ?? deps.defaultJobs(),
-      hashes,
-      trustAnchors: trust.anchors,
-      verificationPolicy: trust.policy,
-      at,
-      limits: { maxParsedPEBytes: flags.maxParsedPeBytes, maxCertificateTableBytes: flags.maxCertificateTableBytes },
-      containerLimits: flags.containers
-        ? {
-            maxDepth: flags.maxDepth,
-            maxMembers: flags.maxMembers,
-            maxMemberBytes: flags.maxMemberBytes,
-            maxTotalExtractedBytes: flags.maxExtractedBytes,
-            maxCompressionRatio: flags.maxCompressionRatio,
-            maxTotalMembers: flags.maxTotalMembers,
-          }
-        : null,
-      onResult: (reports) => progress.tick(reports[0]?.path ?? ''),
-    });
-  } finally {
-    progress.stop();
-  }
-  artifacts = applyLint(artifacts, lint);
+  const artifacts = await auditWithProgress(deps, files, setup, flags.progress);
   const report: AuditReport = {
     schema: AUDIT_SCHEMA,
     tool: { name: 'absolve', version: deps.version },
     generatedAt: deps.now().toISOString(),
-    verifiedAt: at.toISOString(),
+    verifiedAt: setup.at.toISOString(),
     inputs: paths,
+    configFile: setup.configFile,
     artifacts,
-    summary: summarizeAudit(artifacts, policy),
+    summary: summarizeAudit(artifacts, setup.policy),
   };
   const useColor = flags.color !== false && flags.output === undefined && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
-  const text = renderReport(report, flags.format, useColor);
+  const text = renderReport(report, flags.format, { color: useColor, width: terminalWidth(deps.stdout), all: flags.all === true, versionInfo: flags.versionInfo === true });
   if (flags.output !== undefined) {
     await writeOutputFile(flags.output, (write) => write(text));
+    if (flags.quiet !== true) deps.stderr.write(`${summaryText(report.summary)} Report written to ${flags.output}.\n`);
   } else {
     deps.stdout.write(text);
   }
-  if (artifacts.some((a) => a.error?.code === 'IO_ERROR')) return ExitCode.usageOrIOError;
-  return report.summary.policyMet ? ExitCode.ok : ExitCode.policyViolation;
+  return auditExitCode(artifacts, report.summary, setup.failOn);
 }
 
-function auditPolicy(allow: readonly string[]): AuditPolicy {
-  for (const id of allow) {
-    if (!isAllowableFindingId(id)) throw new AbsolveError('USAGE', `--allow-unaudited takes a finding ID such as ABS-CONTAINER-ENCRYPTED, ABS-FILE-DANGLING-LINK or ${EMPTY_AUDIT_ID} (got '${id}')`);
-  }
-  return { allowUnaudited: new Set(allow) };
-}
-
-function renderReport(report: AuditReport, format: AuditFlags['format'], useColor: boolean): string {
+function renderReport(report: AuditReport, format: AuditFormat, table: TableOptions): string {
   switch (format) {
     case 'json':
       return renderAuditJSON(report);
@@ -263,29 +234,9 @@ function renderReport(report: AuditReport, format: AuditFlags['format'], useColo
       return renderAuditJUnit(report);
     case 'markdown':
       return renderAuditMarkdown(report);
+    case 'csv':
+      return renderAuditCSV(report);
     case 'table':
-      return renderAuditTable(report, useColor);
+      return renderAuditTable(report, table);
   }
-}
-
-/** The lint configuration and rule parameters: flags win over absolve.config.json `settings`, which win over defaults. */
-async function lintSetup(deps: CliDeps, flags: AuditFlags, at: Date): Promise<{ config: LintConfig; parameters: RuleParameters }> {
-  const pins = flags.pinSigner.map((p) => {
-    const t = normalizeThumbprint(p);
-    if (t === undefined) throw new AbsolveError('USAGE', `--pin-signer takes a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) certificate thumbprint (got '${p}')`);
-    return t;
-  });
-  if (deps.loadLintConfig === undefined && flags.config !== undefined) throw new LintConfigError(`${flags.config}: configuration files are not supported by this build`);
-  const config = deps.loadLintConfig === undefined ? EMPTY_LINT_CONFIG : await deps.loadLintConfig(flags.config === undefined ? {} : { path: flags.config });
-  const settings = config.settings;
-  return {
-    config,
-    parameters: {
-      at,
-      expiryDays: flags.expiryDays ?? settings.expiryDays ?? DEFAULT_RULE_PARAMETERS.expiryDays,
-      pinnedSigners: [...(settings.pinnedSigners ?? []), ...pins],
-      entropyThreshold: settings.entropyThreshold ?? DEFAULT_RULE_PARAMETERS.entropyThreshold,
-      largeOverlayBytes: settings.largeOverlayBytes ?? DEFAULT_RULE_PARAMETERS.largeOverlayBytes,
-    },
-  };
 }

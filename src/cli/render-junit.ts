@@ -2,13 +2,11 @@
  * `absolve audit --format junit`: JUnit XML (the Ant/Surefire dialect CI systems read).
  *
  * One <testsuite name="absolve audit">, one <testcase> per artifact (classname "absolve", name = the artifact
- * path). A testcase gets:
- * - one <failure type="ABS-…"> per error- or warning-level finding (every failing lint rule at those levels,
- *   PE anomalies, container findings);
- * - one <failure type="signature"> when the artifact breaks the signature policy (a PE that is not validly
- *   signed: unsigned, invalid, untrusted, malformed);
- * - one <error> when the file could not be audited (artifact error);
- * note-level findings are listed in <system-out>, so they appear without turning the build red.
+ * path). A failing testcase gets exactly one <failure> (or one <error> when the file could not be read), so
+ * `failures` counts failing files: its `type` is the first problem (`signature` when the file breaks the
+ * signing policy, a PE, MSI or MSP not validly signed; else the first error- or warning-level finding's ID),
+ * its `message` says how many problems there are, and its body lists every one with its fix.
+ * Note-level findings are listed in <system-out>, so they appear without turning the build red.
  * Escaping: the five XML entities; characters XML 1.0 cannot carry (controls other than tab/newline/CR, lone
  * surrogates, U+FFFE/U+FFFF) become U+FFFD.
  */
@@ -38,7 +36,7 @@ function problemsOf(a: ArtifactReport): { problems: Problem[]; notes: string[] }
   const notes: string[] = [];
   if (a.error !== null && a.error.code === 'IO_ERROR') problems.push({ kind: 'error', type: a.error.code, message: a.error.message, body: '' });
   else if (a.error !== null && violatesPolicy(a)) problems.push({ kind: 'failure', type: a.error.code, message: a.error.message, body: '' });
-  if (a.error === null && a.format === 'pe' && violatesPolicy(a) && a.signature !== null) {
+  if (a.error === null && violatesPolicy(a) && a.signature !== null && a.signature.status !== 'valid') {
     problems.push({ kind: 'failure', type: 'signature', message: `signature ${a.signature.status} (${a.signature.reasonCode}): ${a.signature.reason}`, body: '' });
   }
   for (const f of a.findings) {
@@ -49,8 +47,20 @@ function problemsOf(a: ArtifactReport): { problems: Problem[]; notes: string[] }
   return { problems, notes };
 }
 
+/** The one <failure> or <error> of a testcase: the first problem names it, the body lists them all. */
+function mergeProblems(problems: readonly Problem[]): Problem[] {
+  const first = problems.find((p) => p.kind === 'error') ?? problems[0];
+  if (first === undefined) return [];
+  const message = problems.length === 1 ? first.message : `${problems.length} problems; first: ${first.message}`;
+  const body = problems.map((p) => `${p.type}: ${p.message}${p.body === '' ? '' : `\n  ${p.body}`}`).join('\n');
+  return [{ kind: first.kind, type: first.type, message, body }];
+}
+
 export function renderAuditJUnit(report: AuditReport): string {
-  const cases = report.artifacts.map((a) => ({ a, ...problemsOf(a) }));
+  const cases = report.artifacts.map((a) => {
+    const { problems, notes } = problemsOf(a);
+    return { a, problems: mergeProblems(problems), notes };
+  });
   const failures = cases.reduce((n, c) => n + c.problems.filter((p) => p.kind === 'failure').length, 0);
   const errors = cases.reduce((n, c) => n + c.problems.filter((p) => p.kind === 'error').length, 0);
   const lines = [

@@ -49,9 +49,12 @@ export function renderAuditMarkdown(report: AuditReport): string {
   const verdict = s.policyMet ? '✅ policy met' : s.files === 0 ? '❌ nothing was audited (no file in the inputs)' : `❌ ${s.violations} file${s.violations === 1 ? '' : 's'} break the signing policy`;
   out.push(`## Absolve audit: ${verdict}`);
   out.push('');
-  out.push('| files | PE | valid | invalid | untrusted | unsigned | malformed | errors | 🔴 error findings | 🟠 warnings | 🔵 notes |');
-  out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  out.push(`| ${s.files} | ${s.pe} | ${s.valid} | ${s.invalid} | ${s.untrusted} | ${s.unsigned} | ${s.malformed} | ${s.errors} | ${total.error} | ${total.warning} | ${total.note} |`);
+  // PE signature counts, then signed packages (MSI, MSP, CAB) apart, so the columns add up.
+  const p = s.packages;
+  const packages = p === undefined || p.total === 0 ? '0' : `${p.total} (${p.valid} valid${p.total === p.valid ? '' : `, ${p.total - p.valid} not`})`;
+  out.push('| files | PE | valid | invalid | untrusted | unsigned | malformed | packages | errors | 🔴 error findings | 🟠 warnings | 🔵 notes |');
+  out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push(`| ${s.files} | ${s.pe} | ${s.valid} | ${s.invalid} | ${s.untrusted} | ${s.unsigned} | ${s.malformed} | ${packages} | ${s.errors} | ${total.error} | ${total.warning} | ${total.note} |`);
   out.push('');
 
   const problems = report.artifacts.filter(isProblem).sort((x, y) => {

@@ -3,7 +3,7 @@
  * run, written as plain objects (no SARIF library).
  *
  * - tool.driver.rules: every lint rule (ABS-SIG-*, ABS-FP-*) with shortDescription (title), fullDescription
- *   (rationale), help (fix + source, text and Markdown), helpUri (the README's rule anchor) and
+ *   (rationale), help (fix, rationale and source, text and Markdown: the help travels with the report), and
  *   defaultConfiguration (level; enabled false for off-by-default rules); then a plain descriptor for every
  *   other finding or error ID in the report (PE anomalies, container findings, I/O errors).
  * - results: one per finding (failing rules included) and one per artifact error, with the level of the
@@ -19,11 +19,12 @@ import { LINT_RULES, type LintRule } from '../core/lint/index.ts';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
-/** The README shipped with Absolve (src/cli → ../../README.md, also from dist/cli): the rules section anchors live there. */
-export const README_URI = new URL('../../README.md', import.meta.url).href;
-
-/** README anchor of a rule: headings "### ABS-FP-001 …" become #abs-fp-001-… ; we link the stable ID anchor. */
-export function ruleHelpUri(ruleId: string, base = README_URI): string {
+/**
+ * A rule's anchor under a public documentation URL (the README's `<a id="abs-fp-001">`). Only with a base given:
+ * Absolve has no public URL yet, and a file:// link to the local README would leak the install path and open
+ * nowhere on a code-scanning server, so by default SARIF carries the help text itself (help.markdown).
+ */
+export function ruleHelpUri(ruleId: string, base: string): string {
   return `${base}#${ruleId.toLowerCase()}`;
 }
 
@@ -57,7 +58,7 @@ interface SarifResult {
 
 export interface SarifOptions {
   rules?: readonly LintRule[];
-  /** Base of rule help links (default: the installed README). */
+  /** Public base URL of the rule documentation (helpUri, informationUri); none by default. */
   helpBaseUri?: string;
 }
 
@@ -90,8 +91,8 @@ function ruleDescriptor(rule: LintRule, helpBase: string | undefined): SarifRepo
     name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase()).replace(/^./, (c) => c.toUpperCase()),
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.rationale },
-    help: { text: `${rule.fix}${sourceLine}`, markdown: `**Fix:** ${rule.fix}\n\n${rule.rationale}${sourceLine}` },
-    helpUri: ruleHelpUri(rule.id, helpBase),
+    help: { text: `${rule.fix}${sourceLine}`, markdown: `**${rule.id}: ${rule.title}**\n\n**Fix:** ${rule.fix}\n\n${rule.rationale}${sourceLine}` },
+    ...(helpBase === undefined ? {} : { helpUri: ruleHelpUri(rule.id, helpBase) }),
     defaultConfiguration: rule.enabledByDefault ? { level: rule.defaultSeverity } : { level: rule.defaultSeverity, enabled: false },
     properties: {
       category: rule.category,
@@ -148,7 +149,7 @@ export function buildSarif(report: AuditReport, options: SarifOptions = {}): Rec
             name: 'absolve',
             version: report.tool.version,
             semanticVersion: report.tool.version,
-            informationUri: options.helpBaseUri ?? README_URI,
+            ...(options.helpBaseUri === undefined ? {} : { informationUri: options.helpBaseUri }),
             rules: descriptors,
           },
         },

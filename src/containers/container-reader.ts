@@ -15,10 +15,11 @@ const nodeHasher = (algorithm: string): { update(data: Uint8Array): unknown; dig
   return { update: (data) => hash.update(data), digest: () => new Uint8Array(hash.digest()) };
 };
 
-/** The ContainerReader port over this folder's readers, with the given limits. */
-export function createContainerReader(limits: ContainerLimits): ContainerReader {
+/** The ContainerReader port over this folder's readers, with the given limits; `expandMembers: false` only verifies package signatures. */
+export function createContainerReader(limits: ContainerLimits, options: { expandMembers?: boolean } = {}): ContainerReader {
   return {
     maxDepth: limits.maxDepth,
+    expandMembers: options.expandMembers ?? true,
     detect: (head) => detectContainer(head),
     session(topLevelBytes) {
       // The compression ratio holds for the whole tree too: everything expanded below a file, at every level,

@@ -5,7 +5,8 @@
  * which digests are needed, and the single streaming pass feeds the file hashes and the
  * Authenticode digests from the same chunks.
  */
-import { isParseError } from '../binary/index.ts';
+import { createHash } from 'node:crypto';
+import { isParseError, toHex } from '../binary/index.ts';
 import {
   looksLikePE,
   parsePE,
@@ -154,7 +155,10 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
   // A file that fit in the first chunk is already in memory: keep that buffer rather than copy it.
   const kept = !keepInMemory ? undefined : inMemoryEnd <= headLength ? head.subarray(0, inMemoryEnd) : new Uint8Array(inMemoryEnd);
   if (kept !== undefined && kept.buffer !== head.buffer) kept.set(head.subarray(0, Math.min(headLength, inMemoryEnd)));
-  const authHasher = prepared.algorithms.length > 0 ? createAuthenticodeHasher(headers.authenticode, size, prepared.algorithms) : undefined;
+  // The SHA-256 Authenticode digest is always computed (allowlisting forms ask for it: the hash of the image
+  // without checksum and signature), except when a broken certificate table leaves no defined image to digest.
+  const digestable = headers.authenticode.certificateTable === undefined || prepared.signature !== undefined;
+  const authHasher = digestable ? createAuthenticodeHasher(headers.authenticode, size, [...new Set<DigestAlgorithm>([...prepared.algorithms, 'sha256'])]) : undefined;
   const checksum = new PEChecksumAccumulator(headers.authenticode.checksumOffset);
   const feed = (chunk: Uint8Array, offset: number): void => {
     hasher.update(chunk);
@@ -177,12 +181,15 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
     });
   }
   report.pe = summarizePE(headers, image);
+  const imageDigests = authHasher?.digest();
+  const authenticodeSha256 = imageDigests?.get('sha256');
+  if (authenticodeSha256 !== undefined) report.pe.authenticodeSha256 = toHex(authenticodeSha256);
 
   let verdict: SignatureVerdict | undefined;
-  if (prepared.signature !== undefined && authHasher !== undefined) {
+  if (prepared.signature !== undefined && imageDigests !== undefined) {
     verdict = await verifyAuthenticode({
       signature: prepared.signature,
-      computedDigests: authHasher.digest(),
+      computedDigests: imageDigests,
       trustAnchors: options.trustAnchors,
       at: options.at,
       policy: options.verificationPolicy,
@@ -304,6 +311,7 @@ export function summarizePE(headers: PEHeaders, image: PEImage | undefined): PES
     entryPoint: headers.addressOfEntryPoint,
     sections: headers.sections.map((s) => ({ name: s.name, virtualSize: s.virtualSize, rawSize: s.sizeOfRawData, flags: sectionFlags(s) })),
     imports: (image?.imports ?? []).map((i) => ({ dll: i.dll, functions: i.functions.length })),
+    ...(image === undefined || image.imports.length === 0 ? {} : { imphash: imphash(image.imports) }),
     exports: (image?.exports?.functions ?? []).flatMap((f) => (f.name === undefined ? [] : [f.name])),
     versionInfo:
       image?.versionInfo === undefined
@@ -313,6 +321,20 @@ export function summarizePE(headers: PEHeaders, image: PEImage | undefined): PES
     overlay: image?.overlay ?? null,
     checksum: image?.checksum ?? null,
   };
+}
+
+/**
+ * The import hash (Mandiant's imphash, as pefile computes it): MD5 of `dll.function` pairs in import order,
+ * lower-case, the dll's .dll/.ocx/.sys extension dropped, `ordN` for imports by ordinal. pefile also names a few
+ * well-known ordinals (ws2_32, oleaut32); Absolve does not, so files importing those by ordinal differ from it.
+ */
+export function imphash(imports: ReadonlyArray<{ dll: string; functions: ReadonlyArray<{ name?: string; ordinal?: number }> }>): string {
+  const parts: string[] = [];
+  for (const i of imports) {
+    const dll = i.dll.toLowerCase().replace(/\.(dll|ocx|sys)$/, '');
+    for (const f of i.functions) parts.push(`${dll}.${f.name !== undefined ? f.name.toLowerCase() : `ord${f.ordinal ?? 0}`}`);
+  }
+  return createHash('md5').update(parts.join(',')).digest('hex');
 }
 
 /** Prefer US English (0409) string tables, as Explorer's Details tab does, else the first one. */
@@ -347,8 +369,9 @@ export function toSignatureReport(verdict: SignatureVerdict): SignatureReport {
     reasonCode: verdict.reasonCode,
     digestAlgorithm: verdict.digestAlgorithm,
     signer: verdict.signer,
-    timestamp: verdict.timestamp === null ? null : { time: verdict.timestamp.time, kind: verdict.timestamp.kind },
+    timestamp: verdict.timestamp === null ? null : { time: verdict.timestamp.time, kind: verdict.timestamp.kind, authority: verdict.timestamp.signer, valid: verdict.timestamp.valid },
     nested: verdict.nested.map(toSignatureReport),
+    chain: verdict.chain,
   };
   if (verdict.programName !== undefined) out.programName = verdict.programName;
   if (verdict.moreInfoUrl !== undefined) out.moreInfoUrl = verdict.moreInfoUrl;

@@ -8,6 +8,7 @@ import { bytesEqual, isParseError, LimitExceededError } from '../binary/index.ts
 import { parseAuthenticodeSignature, requiredDigestAlgorithms, verifyAuthenticode, type AuthenticodeSignature, type DigestAlgorithm } from '../authenticode/index.ts';
 import { auditArtifactKeepingHead, hasPEExtension, malformedNestedFindings, readExactly, statusOnly, toSignatureReport, type AuditArtifactOptions } from './audit-artifact.ts';
 import type { ArtifactFormat, ArtifactReport, Finding, SignatureReport } from './audit.types.ts';
+import { collectLintFacts } from './lint/collect-facts.ts';
 import type { ByteSource, ContainerReader, ContainerSignatureMaterial } from './ports.ts';
 
 export interface AuditTreeOptions extends AuditArtifactOptions {
@@ -83,6 +84,19 @@ async function auditNode(source: ByteSource, options: AuditTreeOptions, session:
     }
   }
 
+  if (containers.expandMembers === false) {
+    // --no-containers: members stay closed, but a package's own signature is still the policy's business.
+    if (report.format === 'unknown') report.format = formatOf(kind);
+    if (report.format === 'pe') return;
+    try {
+      await verifyPackageSignature(report, containers.signature(kind, bytes), options);
+    } catch (error) {
+      if (!isParseError(error)) throw error;
+      report.error = { code: error.code, message: `cannot read this ${kind.toUpperCase()} package: ${error.message}` };
+    }
+    return;
+  }
+
   let listing: Awaited<ReturnType<Session['open']>>;
   try {
     listing = await session.open(kind, bytes);
@@ -105,7 +119,7 @@ async function auditNode(source: ByteSource, options: AuditTreeOptions, session:
     else known.push(added);
   }
   if (report.format !== 'pe') {
-    report.signature = await verifyContainerSignature(containers.signature(listing.kind, bytes), options);
+    await verifyPackageSignature(report, containers.signature(listing.kind, bytes), options);
     report.findings.push(...malformedNestedFindings(report.signature));
   }
 
@@ -188,15 +202,25 @@ function addMemberSigningFindings(container: ArtifactReport, descendants: Artifa
   }
 }
 
-async function verifyContainerSignature(material: ContainerSignatureMaterial | undefined, options: AuditTreeOptions): Promise<SignatureReport | null> {
-  if (material === undefined) return null;
-  if (material.signatureBlob === undefined) return statusOnly('unsigned', 'NOT_SIGNED', 'the package has no Authenticode signature');
+/**
+ * Sets a package's (MSI, MSP, CAB) signature verdict and the facts the signature lint rules judge, so a package
+ * is linted like a PE (digest algorithm, timestamp, chain, …); the PE-content rules skip it.
+ */
+async function verifyPackageSignature(report: ArtifactReport, material: ContainerSignatureMaterial | undefined, options: AuditTreeOptions): Promise<void> {
+  const verified = await verifyContainerSignature(material, options);
+  report.signature = verified.report;
+  if (verified.report !== null) report.lintFacts = collectLintFacts({ path: report.path, ...(verified.signature === undefined ? {} : { signature: verified.signature }), verdict: verified.report });
+}
+
+async function verifyContainerSignature(material: ContainerSignatureMaterial | undefined, options: AuditTreeOptions): Promise<{ report: SignatureReport | null; signature?: AuthenticodeSignature }> {
+  if (material === undefined) return { report: null };
+  if (material.signatureBlob === undefined) return { report: statusOnly('unsigned', 'NOT_SIGNED', 'the package has no Authenticode signature') };
   let signature: AuthenticodeSignature;
   try {
     signature = parseAuthenticodeSignature(material.signatureBlob);
   } catch (error) {
     if (!isParseError(error)) throw error;
-    return statusOnly('malformed', error.code, `the signature cannot be parsed: ${error.message}`);
+    return { report: statusOnly('malformed', error.code, `the signature cannot be parsed: ${error.message}`) };
   }
   const computed = new Map<DigestAlgorithm, Uint8Array>(requiredDigestAlgorithms(signature).map((algorithm) => [algorithm, material.computeDigest(algorithm)]));
   const report = toSignatureReport(await verifyAuthenticode({ signature, computedDigests: computed, trustAnchors: options.trustAnchors, at: options.at, policy: options.verificationPolicy }));
@@ -204,8 +228,8 @@ async function verifyContainerSignature(material: ContainerSignatureMaterial | u
     // MsiDigitalSignatureEx: the pre-hash of the streams' metadata must match what the signer recorded.
     const prehash = material.ex.compute(signature.digestAlgorithm);
     if (!bytesEqual(prehash, material.ex.recorded)) {
-      return { ...report, status: 'invalid', reasonCode: 'MSI_EX_MISMATCH', reason: 'the MsiDigitalSignatureEx pre-hash does not match the package: its streams were changed after signing' };
+      return { report: { ...report, status: 'invalid', reasonCode: 'MSI_EX_MISMATCH', reason: 'the MsiDigitalSignatureEx pre-hash does not match the package: its streams were changed after signing' }, signature };
     }
   }
-  return report;
+  return { report, signature };
 }

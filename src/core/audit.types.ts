@@ -18,6 +18,10 @@ export type SignerReport = CertificateSummary;
 export interface TimestampReport {
   time: string;
   kind: 'rfc3161' | 'authenticode';
+  /** The time-stamping authority's certificate, when found (absent in reports from before Absolve 0.2). */
+  authority?: SignerReport | null;
+  /** Whether the timestamp itself verified. */
+  valid?: boolean;
 }
 
 export interface SignatureReport {
@@ -31,6 +35,8 @@ export interface SignatureReport {
   timestamp: TimestampReport | null;
   /** Nested signatures (1.3.6.1.4.1.311.2.4.1), e.g. the SHA-256 half of a dual signature. */
   nested: SignatureReport[];
+  /** Certificate subjects from the signer to the trust anchor (leaf first), as far as the chain was built. */
+  chain?: string[];
   programName?: string;
   moreInfoUrl?: string;
 }
@@ -44,6 +50,10 @@ export interface PESummary {
   entryPoint: number;
   sections: Array<{ name: string; virtualSize: number; rawSize: number; flags: string }>;
   imports: Array<{ dll: string; functions: number }>;
+  /** Import hash (imphash: MD5 of the lower-case `dll.function` list, as pefile computes it); absent without imports. */
+  imphash?: string;
+  /** SHA-256 Authenticode digest of the image (what allowlisting forms call the Authenticode hash); absent when the certificate table is broken. */
+  authenticodeSha256?: string;
   exports: string[];
   versionInfo: { fileVersion: string; productVersion: string; strings: Record<string, string> } | null;
   hasManifest: boolean;
@@ -92,6 +102,7 @@ export interface ArtifactReport {
 
 export interface AuditSummary {
   files: number;
+  /** PEs; `valid` … `malformed` count PE signatures only. */
   pe: number;
   valid: number;
   invalid: number;
@@ -102,6 +113,8 @@ export interface AuditSummary {
   /** Artifacts that break the policy (by default: a PE whose signature is not valid, or a file that claims to be a PE and is not). */
   violations: number;
   policyMet: boolean;
+  /** Signed-package formats (MSI, MSP, CAB) by signature status; absent in reports recorded before Absolve 0.2. */
+  packages?: { total: number; valid: number; invalid: number; untrusted: number; unsigned: number; malformed: number };
 }
 
 export interface AuditReport {
@@ -111,6 +124,8 @@ export interface AuditReport {
   /** The instant signatures were judged at (certificate validity when no timestamp applies). */
   verifiedAt: string;
   inputs: string[];
+  /** The lint configuration file read (`--config`, or ./absolve.config.json), null when the defaults applied. */
+  configFile?: string | null;
   artifacts: ArtifactReport[];
   summary: AuditSummary;
 }

@@ -49,6 +49,8 @@ export interface ContainerFindingData {
 export interface ContainerReader {
   /** How many container levels a recursive audit may open. */
   readonly maxDepth: number;
+  /** false (`--no-containers`): verify a package's own signature but do not list or audit its members. Default true. */
+  readonly expandMembers?: boolean;
   /** The container kind of a file from its first bytes (at least the first MiB, so an NSIS stub's overlay is seen). */
   detect(head: Uint8Array): string | undefined;
   /**

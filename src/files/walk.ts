@@ -5,6 +5,17 @@ import { AbsolveError } from '../core/errors.ts';
 import { couldHoldCode } from '../core/audit-tree.ts';
 import { describeKind } from './read-input.ts';
 import type { Severity } from '../core/audit.types.ts';
+import { matchesGlob } from '../core/lint/index.ts';
+
+/** Absolve's own data folder (release store database and blobs): never part of a release, so never walked into. */
+export const DATA_FOLDER = '.absolve';
+
+export interface WalkOptions {
+  /** Glob patterns (absolve.config.json syntax) of paths to leave out. */
+  exclude?: readonly string[];
+}
+
+const GLOB_CHARS = /[*?]/;
 
 export interface WalkedFile {
   /** Path for the report: the input as given, joined with the relative path below it. */
@@ -23,14 +34,25 @@ export interface WalkedFile {
  * Symbolic links to files are followed; links to folders are not (no cycles, no escaping the release) and
  * are reported, like dangling links, link loops and special files (FIFOs, devices, sockets), which are never
  * opened: reading a FIFO blocks forever, a device never ends.
+ * An input that does not exist but holds `*` or `?` is a glob, expanded here because Windows shells
+ * pass `dist/*.exe` through unexpanded. Folders named `.absolve` (the release store) are skipped unless
+ * given directly, and paths matching an `exclude` pattern are left out.
  */
-export async function walkInputs(inputs: readonly string[]): Promise<WalkedFile[]> {
+export async function walkInputs(inputs: readonly string[], options: WalkOptions = {}): Promise<WalkedFile[]> {
   const files: WalkedFile[] = [];
   for (const input of inputs) {
     let info;
     try {
       info = await stat(input);
     } catch (error) {
+      if (GLOB_CHARS.test(input)) {
+        const matched = await expandGlob(input);
+        if (matched.length > 0) {
+          files.push(...matched);
+          continue;
+        }
+        throw new AbsolveError('PATH_NOT_FOUND', `no file matches '${input}'`, { cause: error });
+      }
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file or folder' : code === 'ELOOP' ? 'a symbolic link loop' : (error as Error).message;
       throw new AbsolveError('PATH_NOT_FOUND', `cannot read '${input}': ${why}`, { cause: error });
@@ -39,7 +61,28 @@ export async function walkInputs(inputs: readonly string[]): Promise<WalkedFile[
     else if (info.isFile()) files.push({ displayPath: input, fsPath: input });
     else throw new AbsolveError('PATH_NOT_REGULAR', `'${input}' is ${describeKind(info)}, not a file or folder: only regular files are audited`);
   }
-  return files;
+  const exclude = options.exclude ?? [];
+  return exclude.length === 0 ? files : files.filter((f) => !exclude.some((pattern) => matchesGlob(f.displayPath, pattern)));
+}
+
+/** The files under the glob's fixed leading folders whose path matches it, in name order. */
+async function expandGlob(pattern: string): Promise<WalkedFile[]> {
+  const normalized = pattern.replaceAll('\\', '/');
+  const segments = normalized.split('/');
+  const firstGlob = segments.findIndex((s) => GLOB_CHARS.test(s));
+  const base = segments.slice(0, firstGlob).join('/');
+  const found: WalkedFile[] = [];
+  try {
+    await walkFolder(base === '' ? '.' : base, found);
+  } catch {
+    return [];
+  }
+  // Shells expand `*` within one folder: `*.exe` names files of the current folder only, not below it.
+  const oneFolder = !normalized.includes('/');
+  return found.filter((f) => {
+    const path = f.displayPath.replaceAll('\\', '/');
+    return (!oneFolder || !path.includes('/')) && matchesGlob(path, normalized);
+  });
 }
 
 async function walkFolder(folder: string, out: WalkedFile[]): Promise<void> {
@@ -74,7 +117,9 @@ async function walkFolder(folder: string, out: WalkedFile[]): Promise<void> {
       }
       continue;
     }
-    if (link.isDirectory()) await walkFolder(path, out);
+    if (link.isDirectory()) {
+      if (name !== DATA_FOLDER) await walkFolder(path, out);
+    }
     else if (link.isFile()) out.push({ displayPath: path, fsPath: path });
     else out.push({ displayPath: path, fsPath: path, problem: { id: 'ABS-FILE-SPECIAL', severity, message: `${describeKind(link)}, not a regular file: not read` } });
   }

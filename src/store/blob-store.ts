@@ -61,6 +61,26 @@ export class FileBlobStore implements BlobStore {
     return (await this.has(sha256)) ? this.pathOf(sha256) : undefined;
   }
 
+  async *list(): AsyncIterable<string> {
+    const base = join(this.root, 'sha256');
+    const prefixes = await readdir(base).catch(() => [] as string[]);
+    for (const prefix of prefixes.sort()) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const rest of (await readdir(join(base, prefix)).catch(() => [] as string[])).sort()) {
+        const sha256 = `${prefix}${rest}`;
+        if (SHA256_HEX.test(sha256)) yield sha256;
+      }
+    }
+  }
+
+  async remove(sha256: string, writtenBefore: Date): Promise<number | null> {
+    const path = this.pathOf(sha256);
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined || !info.isFile() || info.mtimeMs >= writtenBefore.getTime()) return null;
+    await rm(path, { force: true });
+    return info.size;
+  }
+
   async put(sha256: string, source: BlobSource): Promise<'stored' | 'present'> {
     const final = this.pathOf(sha256);
     if (await this.has(sha256)) return 'present';

@@ -420,6 +420,24 @@ export class KyselyReleaseStore implements ReleaseStore {
     return rows.map((r) => headerOf(r, r.product_name)).sort(compareReleases);
   }
 
+  async removeRelease(key: ReleaseKey): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.releaseRow(trx, key);
+      if (row === undefined) return false;
+      const shas = (await trx.selectFrom('release_artifact').select('sha256').distinct().where('release_id', '=', row.id).execute()).map((r) => r.sha256);
+      await trx.deleteFrom('artifact_finding').where('release_id', '=', row.id).execute();
+      await trx.deleteFrom('release_finding').where('release_id', '=', row.id).execute();
+      await trx.deleteFrom('release_artifact').where('release_id', '=', row.id).execute();
+      await trx.deleteFrom('release').where('id', '=', row.id).execute();
+      await this.deleteOrphans(trx, shas);
+      return true;
+    });
+  }
+
+  async isArtifactReferenced(sha256: string): Promise<boolean> {
+    return (await this.db.selectFrom('release_artifact').select('sha256').where('sha256', '=', sha256).executeTakeFirst()) !== undefined;
+  }
+
   async hasProduct(name: string): Promise<boolean> {
     return (await this.db.selectFrom('product').select('id').where('name', '=', name).executeTakeFirst()) !== undefined;
   }

@@ -97,15 +97,17 @@ describe('absolve audit --format sarif', () => {
     assert.ok(errors.some((e) => e.includes('ruleIndex: points at')));
   });
 
-  it('describes every lint rule: short and full description, help, helpUri to the README anchor, default level', () => {
+  it('describes every lint rule: short and full description, help text and Markdown, default level; no local file:// links', () => {
     const rules = run?.tool.driver.rules ?? [];
+    assert.doesNotMatch(JSON.stringify(sarif), /file:\/\/[^"]*README/, 'the local README path never leaks into the report');
     for (const rule of LINT_RULES) {
       const d = rules.find((x) => x.id === rule.id);
       assert.ok(d, rule.id);
       assert.deepEqual(d.shortDescription, { text: rule.title });
       assert.deepEqual(d.fullDescription, { text: rule.rationale });
       assert.match((d.help as { text: string }).text, new RegExp(`^${rule.fix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-      assert.match(d.helpUri as string, new RegExp(`^file://.*/README\\.md#${rule.id.toLowerCase()}$`));
+      assert.match((d.help as { markdown: string }).markdown, new RegExp(`^\\*\\*${rule.id}: .*\\*\\*Fix:\\*\\* `, 's'));
+      assert.equal(d.helpUri, undefined);
       assert.deepEqual(d.defaultConfiguration, rule.enabledByDefault ? { level: rule.defaultSeverity } : { level: rule.defaultSeverity, enabled: false });
     }
   });
@@ -125,7 +127,7 @@ describe('absolve audit --format sarif', () => {
     assert.equal(member.level, 'error');
     assert.match((member.properties as { fix: string }).fix, /sign every binary before packaging/i);
     // Non-lint findings and errors are results too.
-    assert.ok(results.some((x) => x.ruleId === 'ABS-CONTAINER-UNSIGNED-MEMBER'));
+    assert.ok(!results.some((x) => x.ruleId === 'ABS-CONTAINER-UNSIGNED-MEMBER'), 'one finding per fact: ABS-FP-002 on the member says it');
     assert.ok(results.some((x) => x.ruleId === 'NOT_A_PE' && x.level === 'error'));
   });
 
@@ -154,11 +156,12 @@ describe('absolve audit --format junit', () => {
     assert.ok(cases.includes(xmlEscape(`${release}/${weird}`)), 'the odd name is escaped');
   });
 
-  it('one failure per failing rule, and one per bad signature; notes stay out of the failures', () => {
+  it('one failure per failing file, naming every problem in its body; notes stay out of the failures', () => {
     const block = testcase(xml, `${release}/wx-entropy-x64.exe`);
     const types = [...block.matchAll(/<failure type="([^"]*)"/g)].map((m) => m[1]);
-    assert.deepEqual(types.sort(), ['ABS-FP-001', 'ABS-FP-006', 'ABS-FP-007', 'signature']);
-    assert.match(block, /<failure type="signature" message="signature unsigned \(NOT_SIGNED\)/);
+    assert.deepEqual(types, ['signature']);
+    assert.match(block, /<failure type="signature" message="4 problems; first: signature unsigned \(NOT_SIGNED\)/);
+    for (const id of ['ABS-FP-001', 'ABS-FP-006', 'ABS-FP-007']) assert.match(block, new RegExp(`\\n${id}: `), id);
     assert.match(block, /Fix: Keep code read-only/);
     const clean = testcase(xml, `${release}/clean-signed-x64.exe`);
     assert.doesNotMatch(clean, /<failure/);
@@ -167,6 +170,8 @@ describe('absolve audit --format junit', () => {
     const totals = /<testsuite name="absolve audit" tests="11" failures="(\d+)" errors="0"/.exec(xml);
     assert.ok(totals);
     assert.equal(Number(totals[1]), (xml.match(/<failure /g) ?? []).length);
+    // failures counts failing files: no testcase has two.
+    for (const m of xml.matchAll(/<testcase [^>]*>([\s\S]*?)<\/testcase>/g)) assert.ok(((m[1] ?? '').match(/<failure /g) ?? []).length <= 1);
   });
 
   it('escapes the five XML specials and drops characters XML cannot carry', () => {

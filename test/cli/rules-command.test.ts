@@ -14,7 +14,7 @@ async function run(args: string[]): Promise<string> {
     },
   });
   const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
-  registerRulesCommand(program, { stdout });
+  registerRulesCommand(program, { stdout, width: () => 80 });
   await program.parseAsync(args, { from: 'user' });
   return chunks.join('');
 }
@@ -33,12 +33,23 @@ describe('absolve rules', () => {
   });
 
   it('--format json carries the metadata', async () => {
-    const parsed = JSON.parse(await run(['rules', '--format', 'json'])) as { rules: RuleListing[] };
+    const parsed = JSON.parse(await run(['rules', '--format', 'json'])) as { schema: string; rules: RuleListing[] };
+    assert.equal(parsed.schema, 'absolve.rules/v1');
     assert.equal(parsed.rules.length, LINT_RULES.length);
     const fp2 = parsed.rules.find((r) => r.id === 'ABS-FP-002');
     assert.equal(fp2?.fix, 'Sign every binary before packaging, then build and sign the container.');
     assert.equal(parsed.rules.find((r) => r.id === 'ABS-SIG-010')?.authenticodeLint, 10009);
     assert.equal(fp2?.authenticodeLint, null);
+  });
+
+  it('rules <ID> explains one rule, wrapped to the width; an unknown ID is a usage error', async () => {
+    const text = await run(['rules', 'abs-sig-004']);
+    assert.match(text, /^ABS-SIG-004\ntitle: +Timestamped\n/);
+    assert.match(text, /^fix: +Timestamp every signature/m);
+    assert.ok(text.split('\n').every((l) => l.length <= 80));
+    const one = JSON.parse(await run(['rules', 'ABS-FP-001', '--format', 'json'])) as { schema: string; rules: RuleListing[] };
+    assert.deepEqual(one.rules.map((r) => r.id), ['ABS-FP-001']);
+    await assert.rejects(run(['rules', 'ABS-NOPE']), (e: unknown) => e instanceof Error && /USAGE|no rule 'ABS-NOPE'/.test(`${(e as { code?: string }).code ?? ''} ${e.message}`));
   });
 
   it('rejects an unknown format', async () => {

@@ -4,6 +4,7 @@
  * on an empty database with the schema applied; each test closes what it opens.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isReleaseError } from '../../src/core/releases/errors.ts';
 import { exportStore, importStore, type ImportCounts } from '../../src/core/releases/export-records.ts';
@@ -129,6 +130,21 @@ export function runStoreContract(options: StoreContractOptions): void {
       await store.saveRelease(draft('Fabrikam', '7', [{ path: 'bin/app.exe', content: 'app v1', signer: certA }], { createdAt: '2026-01-03T00:00:00.000Z' }), keep);
       const types = recordTypes(await exportLines(store));
       assert.deepEqual(types, { header: 1, product: 2, certificate: 2, artifact: 4, release: 3, release_artifact: 4 + 5 + 1, end: 1 });
+    });
+
+    test('removeRelease drops one release and only the content no other release uses', async (store) => {
+      await store.saveRelease(draft('Contoso', '1.0', v1Files, { createdAt: '2026-01-01T00:00:00.000Z' }), keep);
+      await store.saveRelease(draft('Contoso', '2.0', [{ path: 'app.exe', content: 'app v1', signer: certA }, { path: 'b.exe', content: 'only in 2', signer: certB }], { createdAt: '2026-01-02T00:00:00.000Z' }), keep);
+      const sha = (content: string): string => createHash('sha256').update(content).digest('hex');
+      assert.equal(await store.removeRelease({ product: 'Contoso', version: '2.0' }), true);
+      assert.equal(await store.removeRelease({ product: 'Contoso', version: '2.0' }), false);
+      assert.equal(await store.getRelease({ product: 'Contoso', version: '2.0' }), undefined);
+      assert.deepEqual((await store.listReleases('Contoso')).map((r) => r.version), ['1.0']);
+      assert.equal(await store.isArtifactReferenced(sha('app v1')), true, 'still in 1.0');
+      assert.equal(await store.isArtifactReferenced(sha('only in 2')), false);
+      const types = recordTypes(await exportLines(store));
+      assert.equal(types.certificate, 2, 'certB, used only by 2.0, is gone; certA and the nested signer of 1.0 remain');
+      assert.equal((await store.getRelease({ product: 'Contoso', version: '1.0' }))?.artifacts.length, v1Files.length);
     });
 
     test('deriveFindings runs inside the transaction with the product history; its findings are stored', async (store) => {

@@ -3,6 +3,7 @@
  * signature, top-level file or container member): its first and last release, how many files it
  * signed, and when it expires.
  */
+import { terminalWidth } from '../terminal.ts';
 import type { Command } from 'commander';
 import { summarizeCertificates } from '../../core/releases/certificates.ts';
 import { ReleaseError } from '../../core/releases/errors.ts';
@@ -51,6 +52,7 @@ export function registerCertsCommand(program: Command, deps: CertsCommandDeps): 
               String(c.releases),
               String(c.files),
             ]),
+            terminalWidth(deps.stdout),
           ),
         );
       });

@@ -28,8 +28,10 @@ export function renderClassificationTable(c: DetectionClassification): string {
   return rows.map(([key, value]) => `${`${key}:`.padEnd(width)} ${value}\n`).join('');
 }
 
+export const CLASSIFICATION_SCHEMA = 'absolve.classification/v1';
+
 export function renderClassificationJSON(c: DetectionClassification): string {
-  return `${JSON.stringify(c, null, 2)}\n`;
+  return `${JSON.stringify({ schema: CLASSIFICATION_SCHEMA, ...c }, null, 2)}\n`;
 }
 
 export function registerClassifyCommand(program: Command, deps: ClassifyCommandDeps): Command {

@@ -10,12 +10,14 @@ import { AbsolveError } from '../../core/errors.ts';
 import { ReleaseError } from '../../core/releases/errors.ts';
 import { refuseProtectedOutput, writeOutputFile } from '../safe-output.ts';
 import { exportStore, importStore, type ExportCounts, type ImportCounts } from '../../core/releases/export-records.ts';
+import { wholeNumber } from '../audit-options.ts';
 import { createFoldersOption, dbOption, formatOption, withStore, writeJSON, type OutputFormat, type ReleaseCommandDeps } from './release-command.ts';
 
 export const EXPORT_SUMMARY_SCHEMA = 'absolve.export-summary/v1';
 export const IMPORT_SUMMARY_SCHEMA = 'absolve.import-summary/v1';
+export const GC_SCHEMA = 'absolve.gc/v1';
 
-export type DataCommandDeps = Pick<ReleaseCommandDeps, 'openStore' | 'stdout'> & {
+export type DataCommandDeps = Pick<ReleaseCommandDeps, 'openStore' | 'stdout' | 'now'> & {
   stdin?: NodeJS.ReadableStream;
   /** Opens an import file as UTF-8 text: regular files only (a FIFO or device is refused with PATH_NOT_REGULAR). */
   openInputText?(path: string, what: string): Promise<NodeJS.ReadableStream>;
@@ -113,6 +115,43 @@ export function registerDataCommands(program: Command, deps: DataCommandDeps): v
       }
       deps.stdout.write(
         `Imported ${counts.releases} releases (${counts.releasesSkipped} already present), ${counts.products} products, ${counts.artifacts} files, ${counts.certificates} certificates, ${counts.findings} release findings, ${counts.scans} scans (${counts.scansSkipped} already present) with ${counts.verdicts} verdicts, ${counts.events} events.\n`,
+      );
+    });
+
+  program
+    .command('gc')
+    .description('Delete stored file copies (blobs) that no recorded release refers to any more, e.g. after `release remove` or `--replace`.')
+    .option('--min-age <minutes>', 'keep blobs written less than this long ago: a `release add` running now may not have committed yet', wholeNumber('--min-age'), 60)
+    .option('--dry-run', 'only count what would be deleted')
+    .addOption(dbOption())
+    .addOption(formatOption())
+    .action(async (flags: { minAge: number; dryRun?: boolean; db?: string; format: OutputFormat }) => {
+      const cutoff = new Date(deps.now().getTime() - flags.minAge * 60_000);
+      const result = await withStore(deps, flags.db, false, async (opened) => {
+        const counts = { blobs: 0, unreferenced: 0, removed: 0, bytesRemoved: 0, keptRecent: 0 };
+        for await (const sha256 of opened.blobs.list()) {
+          counts.blobs++;
+          if (await opened.store.isArtifactReferenced(sha256)) continue;
+          counts.unreferenced++;
+          if (flags.dryRun === true) continue;
+          const size = await opened.blobs.remove(sha256, cutoff);
+          if (size === null) counts.keptRecent++;
+          else {
+            counts.removed++;
+            counts.bytesRemoved += size;
+          }
+        }
+        return { counts, location: opened.location };
+      });
+      if (flags.format === 'json') {
+        writeJSON(deps, { schema: GC_SCHEMA, dryRun: flags.dryRun === true, ...result.counts });
+        return;
+      }
+      const c = result.counts;
+      deps.stdout.write(
+        flags.dryRun === true
+          ? `${c.unreferenced} of ${c.blobs} blobs in ${result.location} are unreferenced (dry run: nothing deleted).\n`
+          : `Deleted ${c.removed} unreferenced blobs (${c.bytesRemoved} bytes) of ${c.blobs} in ${result.location}${c.keptRecent > 0 ? `; kept ${c.keptRecent} written in the last ${flags.minAge} minutes` : ''}.\n`,
       );
     });
 }

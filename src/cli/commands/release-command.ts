@@ -10,46 +10,38 @@
  * ./.absolve/absolve.db) and `--format table|json`. Errors are AbsolveErrors (exit 2).
  */
 import { basename, relative, sep } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
-import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type AuditSummary, type HashAlgorithm } from '../../core/audit.types.ts';
-import { AbsolveError } from '../../core/errors.ts';
-import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from '../../core/limits.ts';
+import { Option, type Command } from 'commander';
+import { AUDIT_SCHEMA, type ArtifactReport, type AuditReport, type AuditSummary } from '../../core/audit.types.ts';
+import { summarizeAudit } from '../../core/audit-summary.ts';
+import { matchesGlob } from '../../core/lint/index.ts';
+import { AbsolveError, ExitCode } from '../../core/errors.ts';
 import { diffReleases, type ReleaseDiff, type SignerChange } from '../../core/releases/diff-releases.ts';
 import { ReleaseError } from '../../core/releases/errors.ts';
 import type { BlobSource, OpenedStore } from '../../core/releases/ports.ts';
 import { DEFAULT_CHANNEL, recordRelease, validateReleaseKey, type RecordReleaseResult } from '../../core/releases/record-release.ts';
 import type { ReleaseDetail, ReleaseFinding, ReleaseHeader, SignerRef } from '../../core/releases/release.types.ts';
 import type { CliDeps } from '../program.ts';
-import type { VerificationPolicy } from '../../authenticode/index.ts';
-import { certPaddingCheckOption, trustStoreOption, type TrustStoreChoice } from './trust-command.ts';
-import { parseAtOption } from '../parse-at.ts';
 import { escapeForDisplay } from '../../binary/index.ts';
 import { printableLines } from '../printable.ts';
-import { createProgress } from '../progress.ts';
-import { renderAuditTable } from '../render-audit.ts';
+import { addAuditOptions, auditExitCode, auditWithProgress, resolveAuditSetup, type AuditOptionFlags } from '../audit-options.ts';
+import { countsText, renderAuditTable, wrap, wrapHanging } from '../render-audit.ts';
+import { renderAuditJUnit } from '../render-junit.ts';
+import { renderAuditMarkdown } from '../render-markdown.ts';
+import { renderAuditSARIF } from '../render-sarif.ts';
+import { terminalWidth } from '../terminal.ts';
 
 export const RELEASE_ADD_SCHEMA = 'absolve.release-add/v1';
 export const RELEASE_LIST_SCHEMA = 'absolve.release-list/v1';
 export const RELEASE_SHOW_SCHEMA = 'absolve.release/v1';
+export const RELEASE_REMOVE_SCHEMA = 'absolve.release-remove/v1';
 
 /**
  * What the release, certs and data commands need: the CLI's dependencies, with an audit that already
  * applies the container limits and lint rules `release add` uses.
  */
-export type ReleaseCommandDeps = Pick<CliDeps, 'version' | 'walkInputs' | 'loadTrustAnchors' | 'defaultJobs' | 'openStore' | 'now' | 'stdout' | 'stderr'> & {
-  /** The same audit `absolve audit` runs; container members come back as `outer!/member` reports after their container. */
-  auditFiles(
-    files: ReadonlyArray<{ displayPath: string; fsPath: string }>,
-    options: {
-      jobs: number;
-      hashes: readonly HashAlgorithm[];
-      trustAnchors: readonly Uint8Array[];
-      verificationPolicy?: VerificationPolicy;
-      at: Date;
-      limits: AuditLimits;
-      onResult?: () => void;
-    },
-  ): Promise<ArtifactReport[]>;
+export type ReleaseCommandDeps = Pick<CliDeps, 'version' | 'walkInputs' | 'loadTrustAnchors' | 'loadLintConfig' | 'auditFiles' | 'defaultJobs' | 'openStore' | 'now' | 'stdout' | 'stderr'> & {
+  /** The process exit code of a command that succeeded but found problems (`release add` like `audit`, `release diff --fail-on`). */
+  setExitCode(code: number): void;
 };
 
 export type OutputFormat = 'table' | 'json';
@@ -74,22 +66,39 @@ export async function withStore<T>(deps: Pick<ReleaseCommandDeps, 'openStore'>, 
   }
 }
 
+export function writeJSON(deps: Pick<ReleaseCommandDeps, 'stdout'>, value: unknown): void {
+  deps.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Left-aligned columns, two spaces apart, header first. When that is wider than `width`, each row becomes a
+ * block instead: its first cell as a heading, then one `header  value` line per other cell (long values wrapped),
+ * so no line is longer than the terminal.
+ */
 /** `--create`: the commands that may create a store may also create its folder. */
 export function createFoldersOption(): Option {
   return new Option('--create', "create the store's folder when it does not exist (a new store in an existing folder needs no flag)").default(false);
 }
 
-export function writeJSON(deps: Pick<ReleaseCommandDeps, 'stdout'>, value: unknown): void {
-  deps.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** Left-aligned columns, two spaces apart, header first. */
-export function renderColumns(headers: readonly string[], rawRows: ReadonlyArray<readonly string[]>): string {
+export function renderColumns(headers: readonly string[], rawRows: ReadonlyArray<readonly string[]>, width = Number.POSITIVE_INFINITY): string {
   // Cells hold names from files and certificates: escaped before they are measured and printed.
   const rows = rawRows.map((r) => r.map((cell) => escapeForDisplay(cell)));
+  // A loop, not Math.max(...rows): spreading many rows overflows the call stack.
   const widths = headers.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
+  const total = widths.reduce((sum, w) => sum + w, 0) + 2 * (headers.length - 1);
+  if (total <= width) return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
+  const label = Math.max(...headers.slice(1).map((h) => h.length));
+  const blocks = rows.map((r) => {
+    const heading = wrap(`${headers[0] ?? ''} ${r[0] ?? ''}`, width, '');
+    const fields = headers.slice(1).flatMap((h, i) => {
+      const head = `  ${h.padEnd(label)}  `;
+      const body = wrapHanging(r[i + 1] ?? '', width, ' '.repeat(head.length));
+      return [`${head}${body[0] ?? ''}`.trimEnd(), ...body.slice(1)];
+    });
+    return [...heading, ...fields].join('\n');
+  });
+  return `${blocks.join('\n\n')}\n`;
 }
 
 export function commonName(dn: string): string {
@@ -102,7 +111,7 @@ export function describeSigner(s: SignerRef): string {
 }
 
 function summaryLine(s: AuditSummary): string {
-  return `${s.files} files, ${s.pe} PE: ${s.valid} valid, ${s.invalid} invalid, ${s.untrusted} untrusted, ${s.unsigned} unsigned, ${s.malformed} malformed; ${s.errors} with errors`;
+  return `${countsText(s)} ${s.policyMet ? 'Policy met.' : `Policy violated by ${s.violations} file(s).`}`;
 }
 
 function findingLines(findings: readonly ReleaseFinding[]): string[] {
@@ -118,9 +127,6 @@ async function loadRelease(opened: OpenedStore, product: string, version: string
 
 // ------------------------------------------------------------------ release add: paths
 
-/** A folder named like this holds Absolve's own data (the default store and blobs); walking a release folder skips it. */
-const DATA_FOLDER = '.absolve';
-
 function toReleasePath(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
@@ -132,14 +138,16 @@ function toReleasePath(path: string): string {
  */
 type ReleaseFile = Awaited<ReturnType<ReleaseCommandDeps['walkInputs']>>[number] & { releasePath: string };
 
-async function walkRelease(deps: ReleaseCommandDeps, inputs: readonly string[]): Promise<ReleaseFile[]> {
+async function walkRelease(deps: ReleaseCommandDeps, inputs: readonly string[], exclude: readonly string[]): Promise<ReleaseFile[]> {
   const out: ReleaseFile[] = [];
   for (const input of inputs) {
+    // The walk skips Absolve's own `.absolve` folder (the store may live inside the release folder). --exclude
+    // patterns match the path as given or the path inside the release.
     const files = await deps.walkInputs([input]);
     const single = files.length === 1 && files[0]?.displayPath === input;
     for (const f of files) {
       const releasePath = single ? basename(input) : toReleasePath(relative(input, f.displayPath));
-      if (!single && releasePath.split('/').includes(DATA_FOLDER)) continue;
+      if (exclude.some((pattern) => matchesGlob(f.displayPath, pattern) || matchesGlob(releasePath, pattern))) continue;
       out.push({ ...f, releasePath });
     }
   }
@@ -157,25 +165,19 @@ function withReleasePaths(reports: readonly ArtifactReport[], releasePathOf: Rea
     const outer = cut < 0 ? r.path : r.path.slice(0, cut);
     const mapped = releasePathOf.get(outer);
     if (mapped === undefined) throw new AbsolveError('INTERNAL', `the audit returned '${r.path}', which is not under any input`);
-    const findings = outer === mapped ? r.findings : r.findings.map((f) => ({ ...f, message: f.message.split(`${outer}!/`).join(`${mapped}!/`) }));
+    // Messages name member paths (`outer!/member`) and containers (`… the signed container outer`): both map.
+    const findings = outer === mapped ? r.findings : r.findings.map((f) => ({ ...f, message: f.message.split(outer).join(mapped) }));
     return { ...r, path: cut < 0 ? mapped : `${mapped}${r.path.slice(cut)}`, findings };
   });
 }
 
 // ------------------------------------------------------------------ commands
 
-interface AddFlags {
+interface AddFlags extends AuditOptionFlags {
   channel: string;
   notes?: string;
   db?: string;
-  trust: string[];
-  defaultTrust: boolean;
-  trustStore?: TrustStoreChoice;
-  certPaddingCheck: boolean;
-  at?: string;
-  jobs?: number;
   replace: boolean;
-  progress: boolean;
   format: OutputFormat;
   create: boolean;
 }
@@ -185,24 +187,12 @@ interface StoreFlags {
   format: OutputFormat;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${name} takes a whole number of 1 or more`);
-    return n;
-  };
-}
-
 export function registerReleaseCommand(program: Command, deps: ReleaseCommandDeps): Command {
   const release = program.command('release').description('Record audited releases of a product and compare them (history in SQLite or PostgreSQL).');
 
-  release
+  const add = release
     .command('add')
-    .description('Audit the files of a release (as `absolve audit` does) and record them; the same command again changes nothing.')
+    .description('Audit the files of a release (as `absolve audit` does, same options) and record them; exits as `audit` does. The same command again changes nothing.')
     .argument('<product>', 'product name, e.g. "Contoso App"')
     .argument('<version>', 'version string as you publish it')
     .argument('<paths...>', 'release folders or files (paths inside the release are relative to each folder)')
@@ -211,17 +201,11 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
     .option('--replace', 'overwrite a recorded release of this version whose files differ', false)
     .addOption(dbOption())
     .addOption(createFoldersOption())
-    .option('--trust <path>', 'trust anchor certificate (PEM or DER file, or a folder of them); repeatable', collect, [])
-    .option('--no-default-trust', 'trust only the --trust anchors (same as --trust-store none)')
-    .addOption(trustStoreOption())
-    .addOption(certPaddingCheckOption())
-    .option('--at <time>', 'judge certificate validity at this ISO 8601 time instead of now')
-    .option('-j, --jobs <n>', 'parallel workers (default: CPU count, max 8)', positiveInt('--jobs'))
-    .option('--no-progress', 'never draw the progress bar')
-    .addOption(formatOption())
-    .action(async (product: string, version: string, paths: string[], flags: AddFlags) => {
-      await runAdd(deps, product, version, paths, flags);
-    });
+    .addOption(formatOption());
+  addAuditOptions(add);
+  add.action(async (product: string, version: string, paths: string[], flags: AddFlags) => {
+    deps.setExitCode(await runAdd(deps, product, version, paths, flags));
+  });
 
   release
     .command('list')
@@ -245,7 +229,7 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
         }
         deps.stdout.write(
           renderColumns(
-            ['PRODUCT', 'VERSION', 'CHANNEL', 'RECORDED', 'FILES', 'PE', 'VALID', 'UNSIGNED', 'INVALID', 'POLICY'],
+            ['PRODUCT', 'VERSION', 'CHANNEL', 'RECORDED', 'FILES', 'PE', 'VALID', 'UNTRUSTED', 'UNSIGNED', 'INVALID', 'POLICY'],
             releases.map((r) => [
               r.product,
               r.version,
@@ -254,10 +238,12 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
               String(r.files),
               String(r.summary.pe),
               String(r.summary.valid),
+              String(r.summary.untrusted),
               String(r.summary.unsigned),
               String(r.summary.invalid + r.summary.malformed),
               r.summary.policyMet ? 'met' : `${r.summary.violations} violation(s)`,
             ]),
+            terminalWidth(deps.stdout),
           ),
         );
       });
@@ -269,9 +255,10 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
     .argument('<product>')
     .argument('<version>')
     .addOption(dbOption())
-    .addOption(formatOption())
+    .addOption(new Option('-f, --format <format>', 'output format (sarif, junit, markdown: as `absolve audit` writes them)').choices(['table', 'json', 'sarif', 'junit', 'markdown']).default('table'))
     .option('--no-color', 'no colours in the table')
-    .action(async (product: string, version: string, flags: StoreFlags & { color?: boolean }) => {
+    .option('--all', 'table: list every file, not only PEs, packages and files with findings')
+    .action(async (product: string, version: string, flags: Omit<StoreFlags, 'format'> & { format: 'table' | 'json' | 'sarif' | 'junit' | 'markdown'; color?: boolean; all?: boolean }) => {
       await withStore(deps, flags.db, false, async (opened) => {
         const detail = await loadRelease(opened, product, version);
         if (flags.format === 'json') {
@@ -279,12 +266,6 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
           return;
         }
         const h = detail.header;
-        const lines = [
-          `${h.product} ${h.version} (channel ${h.channel}), recorded ${h.createdAt}, signatures judged at ${h.verifiedAt}, Absolve ${h.toolVersion}`,
-          ...(h.notes === null ? [] : [`Notes: ${h.notes}`]),
-          `Content SHA-256 ${h.contentSha256}`,
-          '',
-        ];
         const report: AuditReport = {
           schema: AUDIT_SCHEMA,
           tool: { name: 'absolve', version: h.toolVersion },
@@ -294,36 +275,80 @@ export function registerReleaseCommand(program: Command, deps: ReleaseCommandDep
           artifacts: detail.artifacts,
           summary: h.summary,
         };
+        if (flags.format === 'sarif') return void deps.stdout.write(renderAuditSARIF(report));
+        if (flags.format === 'junit') return void deps.stdout.write(renderAuditJUnit(report));
+        if (flags.format === 'markdown') return void deps.stdout.write(renderAuditMarkdown(report));
+        const width = terminalWidth(deps.stdout);
+        const lines = [
+          `${h.product} ${h.version} (channel ${h.channel}), recorded ${h.createdAt}, signatures judged at ${h.verifiedAt}, Absolve ${h.toolVersion}`,
+          ...(h.notes === null ? [] : [`Notes: ${h.notes}`]),
+          `Content SHA-256 ${h.contentSha256}`,
+        ].flatMap((l) => wrap(l, width, ''));
         const useColor = flags.color !== false && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
-        deps.stdout.write(`${lines.join('\n')}\n${renderAuditTable(report, useColor)}`);
-        if (detail.findings.length > 0) deps.stdout.write(printableLines(`\nRelease findings:\n${findingLines(detail.findings).join('\n')}\n`));
+        deps.stdout.write(`${lines.join('\n')}\n\n${renderAuditTable(report, { color: useColor, width, all: flags.all === true })}`);
+        if (detail.findings.length > 0) deps.stdout.write(printableLines(`\nRelease findings:\n${findingLines(detail.findings).flatMap((l) => wrapHanging(l, width, '  ')).join('\n')}\n`));
+      });
+    });
+
+  release
+    .command('remove')
+    .description('Remove a recorded release (its files stay stored while another release uses them; `absolve gc` deletes unused copies).')
+    .argument('<product>')
+    .argument('<version>')
+    .addOption(dbOption())
+    .addOption(formatOption())
+    .action(async (product: string, version: string, flags: StoreFlags) => {
+      await withStore(deps, flags.db, false, async (opened) => {
+        await loadRelease(opened, product, version); // PRODUCT_NOT_FOUND / RELEASE_NOT_FOUND
+        await opened.store.removeRelease({ product, version });
+        if (flags.format === 'json') writeJSON(deps, { schema: RELEASE_REMOVE_SCHEMA, product, version, removed: true });
+        else deps.stdout.write(`Removed ${product} ${version} from ${opened.location}.\n`);
       });
     });
 
   release
     .command('diff')
-    .description('What changed between two releases: files added, removed and changed, newly unsigned or invalid files, and every signer change.')
+    .description('What changed between two releases (by default: the given one and the one recorded before it): files added, removed and changed, newly unsigned or invalid files, and every signer change.')
     .argument('<product>')
-    .argument('<from>', 'the older version')
-    .argument('<to>', 'the newer version')
+    .argument('<version>', 'the newer version; with two versions, the older one')
+    .argument('[to]', 'the newer version, when <version> is the older one')
+    .addOption(new Option('--fail-on <what>', 'exit 1 on a regression: a file newly unsigned or invalid, or a signer not used by the older release').choices(['regression', 'none']).default('none'))
     .addOption(dbOption())
     .addOption(formatOption())
-    .action(async (product: string, from: string, to: string, flags: StoreFlags) => {
+    .action(async (product: string, version: string, to: string | undefined, flags: StoreFlags & { failOn: 'regression' | 'none' }) => {
       await withStore(deps, flags.db, false, async (opened) => {
-        const diff = diffReleases(await loadRelease(opened, product, from), await loadRelease(opened, product, to));
+        const newer = to ?? version;
+        const older = to === undefined ? await previousVersion(opened, product, version) : version;
+        const diff = diffReleases(await loadRelease(opened, product, older), await loadRelease(opened, product, newer));
         if (flags.format === 'json') writeJSON(deps, diff);
         else deps.stdout.write(printableLines(renderDiffTable(diff)));
+        if (flags.failOn === 'regression' && isRegression(diff)) deps.setExitCode(ExitCode.policyViolation);
       });
     });
 
   return release;
 }
 
-async function runAdd(deps: ReleaseCommandDeps, product: string, version: string, paths: string[], flags: AddFlags): Promise<void> {
+/** A regression for `release diff --fail-on regression`: files newly unsigned or invalid, or a signer the older release did not use. */
+export function isRegression(diff: ReleaseDiff): boolean {
+  return diff.newlyUnsigned.length > 0 || diff.newlyInvalid.length > 0 || diff.signers.added.length > 0;
+}
+
+/** The version recorded just before `version` (release order: recording time). */
+async function previousVersion(opened: OpenedStore, product: string, version: string): Promise<string> {
+  const releases = await opened.store.listReleases(product);
+  const index = releases.findIndex((r) => r.version === version);
+  if (index < 0) await loadRelease(opened, product, version); // throws PRODUCT_NOT_FOUND / RELEASE_NOT_FOUND
+  const previous = releases[index - 1];
+  if (previous === undefined) throw new ReleaseError('RELEASE_NOT_FOUND', `${product} ${version} is its first recorded release: there is nothing before it to compare with (give two versions)`);
+  return previous.version;
+}
+
+async function runAdd(deps: ReleaseCommandDeps, product: string, version: string, paths: string[], flags: AddFlags): Promise<number> {
   validateReleaseKey(product, version);
-  const at = flags.at === undefined ? deps.now() : parseAtOption(flags.at);
-  const trust = await deps.loadTrustAnchors({ trustPaths: flags.trust, includeDefaultRoots: flags.defaultTrust, store: flags.trustStore, certPaddingCheck: flags.certPaddingCheck });
-  const walked = await walkRelease(deps, paths);
+  const setup = await resolveAuditSetup(deps, flags);
+  const at = setup.at;
+  const walked = await walkRelease(deps, paths, setup.exclude);
   // An entry that cannot be read has no bytes to record: one that may hold code (a dangling link named .exe)
   // stops the recording, the others (a link to a folder, a FIFO named .txt) are left out as before.
   const unreadable = walked.filter((f) => f.problem?.severity === 'error');
@@ -332,23 +357,12 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
   if (files.length === 0) throw new ReleaseError('RELEASE_INVALID', `no files in ${paths.join(', ')}`);
 
   // Open (and migrate) the store before the audit: a wrong --db fails in a second, not after minutes of hashing.
-  await withStore(deps, flags.db, true, async (opened) => {
-    const progress = createProgress(deps.stderr, flags.progress);
-    progress.start(files.length, 'auditing');
-    let reports: ArtifactReport[];
-    try {
-      reports = await deps.auditFiles(files, {
-        jobs: flags.jobs ?? deps.defaultJobs(),
-        hashes: ['sha256'],
-        trustAnchors: trust.anchors,
-        verificationPolicy: trust.policy,
-        at,
-        limits: DEFAULT_AUDIT_LIMITS,
-        onResult: () => progress.tick(''),
-      });
-    } finally {
-      progress.stop();
-    }
+  return withStore(
+    deps,
+    flags.db,
+    true,
+    async (opened) => {
+    const reports = await auditWithProgress(deps, files, setup, flags.progress);
     const artifacts = withReleasePaths(reports, new Map(files.map((f) => [f.displayPath, f.releasePath])));
     const byRelease = new Map(files.map((f) => [f.releasePath, f.fsPath]));
     // Top-level files have their bytes on disk. Container members: no bytes yet (the audit keeps them in memory);
@@ -371,14 +385,18 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
       replace: flags.replace,
     });
     if (flags.format === 'json') {
-      writeJSON(deps, { schema: RELEASE_ADD_SCHEMA, outcome: result.outcome, release: result.header, findings: result.findings, blobs: result.blobs });
+      writeJSON(deps, { schema: RELEASE_ADD_SCHEMA, outcome: result.outcome, configFile: setup.configFile, release: result.header, findings: result.findings, blobs: result.blobs });
     } else {
-      deps.stdout.write(printableLines(renderAddTable(result, opened.location)));
+      deps.stdout.write(printableLines(renderAddTable(result, opened.location, setup.configFile, terminalWidth(deps.stdout))));
     }
-  }, flags.create);
+    // Recorded either way; the exit code then says what `absolve audit` would say about these files.
+    return auditExitCode(artifacts, summarizeAudit(artifacts, setup.policy), setup.failOn);
+    },
+    flags.create,
+  );
 }
 
-function renderAddTable(result: RecordReleaseResult, location: string): string {
+function renderAddTable(result: RecordReleaseResult, location: string, configFile: string | null, width: number): string {
   const h: ReleaseHeader = result.header;
   const name = `${h.product} ${h.version}`;
   const lines = [
@@ -387,9 +405,10 @@ function renderAddTable(result: RecordReleaseResult, location: string): string {
       : `${result.outcome === 'created' ? 'Recorded' : 'Replaced'} ${name} (channel ${h.channel}) in ${location}.`,
     summaryLine(h.summary),
     `Blobs: ${result.blobs.stored} stored, ${result.blobs.present} already present.`,
+    `Configuration: ${configFile ?? 'defaults (no absolve.config.json)'}.`,
   ];
   if (result.findings.length > 0) lines.push('', ...findingLines(result.findings));
-  return `${lines.join('\n')}\n`;
+  return `${lines.flatMap((l) => (l === '' ? [l] : wrapHanging(l, width, '  '))).join('\n')}\n`;
 }
 
 function signerList(signers: readonly SignerRef[]): string {

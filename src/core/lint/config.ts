@@ -29,6 +29,10 @@ export interface LintConfig {
   rules: Record<string, RuleLevel>;
   overrides: LintConfigOverride[];
   settings: LintSettings;
+  /** Trust anchors (PEM/DER files or folders), as `--trust` takes them; the loader resolves them against the file's folder. */
+  trust?: string[];
+  /** Paths to skip, as `--exclude` takes them. */
+  exclude?: string[];
 }
 
 export const EMPTY_LINT_CONFIG: LintConfig = Object.freeze({ rules: {}, overrides: [], settings: {} });
@@ -86,9 +90,17 @@ export function parseLintConfig(value: unknown, rules: readonly LintRule[], sour
   const known = new Set(rules.map((r) => r.id));
   for (const key of Object.keys(value)) {
     if ((SERVICE_SETTING_KEYS as readonly string[]).includes(key)) continue; // scanning, alerts, gate: service-settings.ts validates them
-    if (!['rules', 'overrides', 'settings', '$schema'].includes(key)) throw new LintConfigError(`${source}: unknown key '${key}' (expected rules, overrides, settings)`);
+    if (!['rules', 'overrides', 'settings', 'trust', 'exclude', '$schema'].includes(key)) throw new LintConfigError(`${source}: unknown key '${key}' (expected rules, overrides, settings, trust, exclude)`);
   }
   const config: LintConfig = { rules: {}, overrides: [], settings: {} };
+  for (const key of ['trust', 'exclude'] as const) {
+    const list = value[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || !list.every((f): f is string => typeof f === 'string' && f.length > 0 && f.length <= MAX_GLOB_PATTERN_CHARS)) {
+      throw new LintConfigError(`${source}: ${key} must be an array of ${key === 'trust' ? 'certificate file or folder paths' : 'glob patterns'}`);
+    }
+    config[key] = [...list];
+  }
   if (value.rules !== undefined) config.rules = parseRuleMap(value.rules, 'rules', known, source);
   if (value.overrides !== undefined) {
     if (!Array.isArray(value.overrides)) throw new LintConfigError(`${source}: overrides must be an array of { "files": [...], "rules": {...} }`);

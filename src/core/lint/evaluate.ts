@@ -53,15 +53,30 @@ export function containerPathOf(path: string): string | undefined {
   return i <= 0 ? undefined : path.slice(0, i);
 }
 
-/**
- * Evaluates every artifact's `lintFacts`, sets `lint`, appends a finding (rule ID, severity, message, fix) per
- * failing rule, and drops the transient facts. Members (`CONTAINER!/MEMBER`) get their container's signature
- * status from the container's own report when the audit did not record it.
- */
-/** Parser anomalies a lint rule reports in full when it fails (same fact; the rule adds severity and fix). */
-const RESTATED_ANOMALIES: Readonly<Record<string, readonly string[]>> = { 'ABS-FP-011': ['PE_CHECKSUM_MISMATCH'] };
 
 export function applyLint<T extends LintableArtifact>(artifacts: readonly T[], options: LintOptions): T[] {
+  return withoutRestatedMemberFindings(lintEach(artifacts, options));
+}
+
+/** The member rules that state, on the member itself, that a member of a signed container is not validly signed. */
+const MEMBER_SIGNATURE_RULES: ReadonlySet<string> = new Set(['ABS-FP-002', 'ABS-SIG-008']);
+
+/**
+ * One finding per fact: ABS-CONTAINER-UNSIGNED-MEMBER on a container says what ABS-FP-002 / ABS-SIG-008 already
+ * say on each member, so it is dropped when every member it is about carries one of those (it stays when the
+ * configuration turned them off, so the fact is never lost).
+ */
+function withoutRestatedMemberFindings<T extends LintableArtifact>(artifacts: T[]): T[] {
+  return artifacts.map((a) => {
+    if (!a.findings.some((f) => f.id === 'ABS-CONTAINER-UNSIGNED-MEMBER')) return a;
+    const prefix = `${a.path}!/`;
+    const members = artifacts.filter((m) => m.path.startsWith(prefix) && m.format === 'pe' && m.signature !== null && m.signature.status !== 'valid' && m.signature.status !== 'untrusted');
+    const restated = members.every((m) => m.findings.some((f) => MEMBER_SIGNATURE_RULES.has(f.id)));
+    return restated ? { ...a, findings: a.findings.filter((f) => f.id !== 'ABS-CONTAINER-UNSIGNED-MEMBER') } : a;
+  });
+}
+
+function lintEach<T extends LintableArtifact>(artifacts: readonly T[], options: LintOptions): T[] {
   const byPath = new Map(artifacts.map((a) => [a.path, a]));
   const rules = options.rules ?? LINT_RULES;
   return artifacts.map((a) => {
@@ -88,9 +103,9 @@ export function applyLint<T extends LintableArtifact>(artifacts: readonly T[], o
     }
     const lint = evaluateLint(facts, { ...options, rules });
     out.lint = lint;
-    // A parser anomaly that a failing rule states again (with its fix) is reported once, by the rule.
-    const restated = new Set(lint.flatMap((r) => (r.result === 'fail' ? (RESTATED_ANOMALIES[r.ruleId] ?? []) : [])));
-    const findings: Finding[] = a.findings.filter((f) => !restated.has(f.id));
+    const failing = lint.filter((r) => r.result === 'fail').map((r) => rules.find((x) => x.id === r.ruleId));
+    const superseded = new Set(failing.flatMap((rule) => rule?.supersedes ?? []));
+    const findings: Finding[] = a.findings.filter((f) => !superseded.has(f.id));
     for (const r of lint) {
       if (r.result !== 'fail') continue;
       const rule = rules.find((x) => x.id === r.ruleId);

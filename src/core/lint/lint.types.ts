@@ -52,6 +52,8 @@ export interface LintRule {
   readonly fix: string;
   /** The AuthenticodeLint rule this one matches, when there is one. */
   readonly authenticodeLint?: number;
+  /** Audit finding IDs that state the same fact: when this rule fails, they are dropped (one finding per fact). */
+  readonly supersedes?: readonly string[];
   evaluate(facts: LintFacts, parameters: RuleParameters): RuleOutcome;
 }
 

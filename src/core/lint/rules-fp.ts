@@ -12,7 +12,7 @@ const PE_FORMAT = 'https://learn.microsoft.com/en-us/windows/win32/debug/pe-form
 const DAY_SECONDS = 24 * 60 * 60;
 
 function withPE(facts: LintFacts, evaluate: (pe: PEFacts) => RuleOutcome): RuleOutcome {
-  if (facts.pe === null) return skip('the image was not parsed (larger than --max-parsed-pe-bytes)');
+  if (facts.pe === null) return skip('no PE image was parsed (a package, or a PE larger than --max-parsed-pe-bytes)');
   return evaluate(facts.pe);
 }
 
@@ -45,7 +45,7 @@ export function doubleExtension(name: string): string | undefined {
 export const FP_RULES: readonly LintRule[] = [
   {
     id: 'ABS-FP-001',
-    title: 'Unsigned PE',
+    title: 'Unsigned PE or package',
     category: 'fp-risk',
     defaultSeverity: 'error',
     enabledByDefault: true,
@@ -54,7 +54,11 @@ export const FP_RULES: readonly LintRule[] = [
     source: 'https://github.com/BCUninstaller/Bulk-Crap-Uninstaller/issues/770; https://github.com/Squirrel/Squirrel.Windows/issues/218; https://support.avast.com/en-us/article/Threat-Lab-file-whitelist',
     fix: 'Sign every PE (exe, dll, sys, uninstaller, plugin DLLs) with your code-signing certificate and an RFC 3161 timestamp.',
     evaluate(facts) {
-      return facts.signature.status === 'unsigned' ? fail('the PE has no Authenticode signature') : pass();
+      if (facts.signature.status !== 'unsigned') return pass();
+      // One finding per fact: inside a signed container, ABS-FP-002 says it (with the container named).
+      const c = facts.container;
+      if (c !== undefined && c.signatureStatus !== null && c.signatureStatus !== 'unsigned') return skip('inside a signed container: see ABS-FP-002');
+      return fail('no Authenticode signature');
     },
   },
   {
@@ -72,7 +76,7 @@ export const FP_RULES: readonly LintRule[] = [
       if (c === undefined) return skip('the file is not inside a container');
       if (c.signatureStatus === null || c.signatureStatus === 'unsigned') return skip(`the container ${c.path} is not signed`);
       if (facts.signature.status !== 'unsigned') return pass();
-      return fail(`${facts.path} is unsigned inside the signed container ${c.path}`, { container: c.path, containerSignature: c.signatureStatus, member: facts.path.slice(c.path.length).replace(/^!\//, '') });
+      return fail(`unsigned inside the signed container ${c.path}`, { container: c.path, containerSignature: c.signatureStatus, member: facts.path.slice(c.path.length).replace(/^!\//, '') });
     },
   },
   {
@@ -230,6 +234,7 @@ export const FP_RULES: readonly LintRule[] = [
       'The optional header CheckSum is 0 for most user-mode files, but a non-zero value that does not match means the file was modified after linking (patched, infected, or a packer). Drivers must carry a correct one.',
     source: PE_FORMAT,
     fix: 'Let the linker write the checksum (MSVC /RELEASE; GNU ld writes one) and do not patch binaries after the build.',
+    supersedes: ['PE_CHECKSUM_MISMATCH'],
     evaluate(facts) {
       return withPE(facts, (pe) => {
         const { stored, computed } = pe.checksum;

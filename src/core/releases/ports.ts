@@ -36,6 +36,13 @@ export interface ReleaseStore {
   /** Headers in release order (recording time, product, version); one product or all. */
   listReleases(product?: string): Promise<ReleaseHeader[]>;
   hasProduct(name: string): Promise<boolean>;
+  /**
+   * Removes a release in one transaction: its files' links and findings, then artifacts and certificates no
+   * other release uses. False when there is no such release. Blobs stay until `absolve gc`.
+   */
+  removeRelease(key: ReleaseKey): Promise<boolean>;
+  /** Whether some release still refers to this content (gc keeps its blob). */
+  isArtifactReferenced(sha256: string): Promise<boolean>;
   /** Every certificate that signed a file of the product (or of any product), with where it was seen. */
   certificateUsage(product?: string): Promise<CertificateUsage[]>;
   /** The whole store as data records, in a deterministic order (see export-records.ts). */
@@ -58,6 +65,10 @@ export interface BlobStore {
   has(sha256: string): Promise<boolean>;
   /** Where the blob lives (for tools that want a file path), or undefined when absent. */
   locate(sha256: string): Promise<string | undefined>;
+  /** Every stored blob's sha256 (any order). */
+  list(): AsyncIterable<string>;
+  /** Deletes a blob last written before `writtenBefore`; resolves to its size in bytes, or null when absent or newer. */
+  remove(sha256: string, writtenBefore: Date): Promise<number | null>;
 }
 
 export interface OpenedStore {

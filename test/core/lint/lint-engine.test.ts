@@ -153,7 +153,7 @@ describe('ruleLevel and evaluateLint', () => {
     const config = parseLintConfig({ rules: { 'ABS-FP-001': 'warning' }, overrides: [{ files: ['**/legacy/**'], rules: { 'ABS-FP-010': 'off' } }] }, LINT_RULES, 't');
     const results = evaluateLint(facts, { config, parameters: parameters() });
     assert.equal(results.some((r) => r.ruleId === 'ABS-FP-010'), false);
-    assert.deepEqual(results.find((r) => r.ruleId === 'ABS-FP-001'), { ruleId: 'ABS-FP-001', result: 'fail', severity: 'warning', message: 'the PE has no Authenticode signature' });
+    assert.deepEqual(results.find((r) => r.ruleId === 'ABS-FP-001'), { ruleId: 'ABS-FP-001', result: 'fail', severity: 'warning', message: 'no Authenticode signature' });
   });
 
   it('a rule that throws becomes a skip, not a crash', () => {
@@ -189,7 +189,7 @@ describe('applyLint', () => {
     const finding = member.findings.find((f) => f.id === 'ABS-FP-002') as { id: string; severity: string; message: string; fix?: string } | undefined;
     assert.ok(finding);
     assert.equal(finding.severity, 'error');
-    assert.match(finding.message, /release\/app-signed\.msi!\/Contoso\/Contoso App\/app\.exe is unsigned inside the signed container release\/app-signed\.msi/);
+    assert.match(finding.message, /^unsigned inside the signed container release\/app-signed\.msi$/);
     assert.match(finding.fix ?? '', /sign every binary before packaging/i);
     // The container is not a PE: no lint list.
     assert.equal((out[0] as { lint?: unknown }).lint, undefined);

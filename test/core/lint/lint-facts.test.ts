@@ -53,14 +53,27 @@ describe('loadLintConfig', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('no absolve.config.json in the working directory: the defaults', async () => {
-    assert.equal(await loadLintConfig({ cwd: dir }), EMPTY_LINT_CONFIG);
+    assert.deepEqual(await loadLintConfig({ cwd: dir }), { config: EMPTY_LINT_CONFIG, file: null });
   });
 
   it('reads absolve.config.json (a UTF-8 BOM is fine) and --config files', async () => {
     writeFileSync(join(dir, 'absolve.config.json'), '\uFEFF{ "rules": { "ABS-FP-012": "off" } }');
-    assert.deepEqual((await loadLintConfig({ cwd: dir })).rules, { 'ABS-FP-012': 'off' });
+    const found = await loadLintConfig({ cwd: dir });
+    assert.deepEqual(found.config.rules, { 'ABS-FP-012': 'off' });
+    assert.equal(found.file, 'absolve.config.json');
     writeFileSync(join(dir, 'other.json'), '{ "settings": { "expiryDays": 90 } }');
-    assert.equal((await loadLintConfig({ path: join(dir, 'other.json') })).settings.expiryDays, 90);
+    assert.equal((await loadLintConfig({ path: join(dir, 'other.json') })).config.settings.expiryDays, 90);
+  });
+
+  it('accepts comments and trailing commas (JSONC), never inside strings', async () => {
+    writeFileSync(
+      join(dir, 'commented.json'),
+      '{\n  // line comment\n  "rules": { "ABS-FP-012": "off", }, /* block, */\n  "exclude": ["a//b/*.pdb", "c,]"],\n  "trust": ["certs/root.pem"],\n}\n',
+    );
+    const { config } = await loadLintConfig({ path: join(dir, 'commented.json') });
+    assert.deepEqual(config.rules, { 'ABS-FP-012': 'off' });
+    assert.deepEqual(config.exclude, ['a//b/*.pdb', 'c,]']);
+    assert.deepEqual(config.trust, [join(dir, 'certs', 'root.pem')], 'trust paths are relative to the configuration file');
   });
 
   it('bad JSON and a missing --config file are CONFIG_INVALID', async () => {
