@@ -11,6 +11,7 @@ import { ReleaseError } from '../core/releases/errors.ts';
 import type { OpenedStore, OpenStore } from '../core/releases/ports.ts';
 import type { Kysely } from 'kysely';
 import { FileBlobStore } from './blob-store.ts';
+import { KyselyCaseStore } from './kysely-case-store.ts';
 import { KyselyScanStore } from './kysely-scan-store.ts';
 import type { StoreDatabase } from './schema.ts';
 import { openPGliteStore, openPostgresStore, redactURL } from './postgres.ts';
@@ -99,6 +100,6 @@ export function createStoreOpener(options: StoreOpenerOptions): OpenStore {
         break;
     }
     const { store } = handle;
-    return { store, scans: new KyselyScanStore(handle.db), blobs: new FileBlobStore(blobDirFor(location, options)), location: describeLocation(location) };
+    return { store, scans: new KyselyScanStore(handle.db), cases: new KyselyCaseStore(handle.db), blobs: new FileBlobStore(blobDirFor(location, options)), location: describeLocation(location) };
   };
 }

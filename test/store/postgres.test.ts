@@ -9,6 +9,8 @@ import { isReleaseError } from '../../src/core/releases/errors.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { postgresTarget, type PostgresTarget } from './postgres-target.ts';
 import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
+import { KyselyCaseStore } from '../../src/store/kysely-case-store.ts';
+import { runCaseStoreContract } from './case-store-contract.ts';
 import { runScanStoreContract } from './scan-store-contract.ts';
 import { runStoreContract } from './store-contract.ts';
 
@@ -33,6 +35,21 @@ runScanStoreContract({
   open: async (clock) => {
     const handle = await current().openEmptyHandle();
     return { scans: new KyselyScanStore(handle.db, clock), close: () => handle.store.close() };
+  },
+});
+
+runCaseStoreContract({
+  name: 'PostgreSQL (server, or PGlite without one)',
+  open: async () => {
+    const handle = await current().openEmptyHandle();
+    return {
+      cases: new KyselyCaseStore(handle.db),
+      close: () => handle.store.close(),
+      reopen: async () => {
+        const again = await current().openHandle();
+        return { cases: new KyselyCaseStore(again.db), close: () => again.store.close() };
+      },
+    };
   },
 });
 

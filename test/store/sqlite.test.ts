@@ -8,6 +8,8 @@ import Database from 'better-sqlite3';
 import { isReleaseError } from '../../src/core/releases/errors.ts';
 import { openSQLiteStore } from '../../src/store/sqlite.ts';
 import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
+import { KyselyCaseStore } from '../../src/store/kysely-case-store.ts';
+import { runCaseStoreContract } from './case-store-contract.ts';
 import { runScanStoreContract } from './scan-store-contract.ts';
 import { runStoreContract } from './store-contract.ts';
 
@@ -28,6 +30,18 @@ runScanStoreContract({
   },
 });
 
+runCaseStoreContract({
+  name: 'SQLite',
+  open: async () => {
+    const path = join(scratch, `cases-${n++}`, 'absolve.db');
+    const open = async (): Promise<{ cases: KyselyCaseStore; close(): Promise<void> }> => {
+      const handle = await openSQLiteStore(path, { create: true });
+      return { cases: new KyselyCaseStore(handle.db), close: () => handle.store.close() };
+    };
+    return { ...(await open()), reopen: open };
+  },
+});
+
 describe('SQLite store', () => {
   it('creates the folder and the file, uses WAL and foreign keys, and migrates once', async () => {
     const path = join(scratch, 'nested', 'deeper', 'absolve.db');
@@ -38,7 +52,7 @@ describe('SQLite store', () => {
     const raw = new Database(path, { readonly: true });
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }]);
+      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }, { name: '0003_cases' }]);
       assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
     } finally {
       raw.close();

@@ -3,6 +3,7 @@
  * content-addressed blob store implement them; src/app wires them; the CLI receives them.
  * Every adapter passes the same contract suite (test/store/store-contract.ts).
  */
+import type { CaseStore } from '../cases/ports.ts';
 import type { ScanStore } from '../scans/ports.ts';
 import type { StoreDataRecord, ImportCounts } from './export-records.ts';
 import type {
@@ -61,6 +62,8 @@ export interface OpenedStore {
   store: ReleaseStore;
   /** The scan history, in the same database. */
   scans: ScanStore;
+  /** False-positive cases and their submissions, in the same database. */
+  cases: CaseStore;
   blobs: BlobStore;
   /** The store's location for messages (a PostgreSQL password is never shown). */
   location: string;
