@@ -10,6 +10,7 @@ import { loadLintConfig } from '../files/lint-config.ts';
 import { loadTrustAnchors } from '../files/trust-store.ts';
 import { walkInputs } from '../files/walk.ts';
 import { scanDeps } from './scan-runtime.ts';
+import { caseDeps } from './case-runtime.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
 
 function packageVersion(): string {
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     openStore,
     loadLintConfig: (options) => loadLintConfig(options),
     scan: scanDeps(process.env),
+    cases: caseDeps(process.env),
     now: () => new Date(),
     stdout: process.stdout,
     stderr: process.stderr,

@@ -7,12 +7,16 @@ import { DEFAULT_AUDIT_LIMITS, type AuditLimits } from '../core/limits.ts';
 import { DEFAULT_CONTAINER_LIMITS, type ContainerLimits } from '../formats/container/container.types.ts';
 import { parseHashList } from '../core/multi-hasher.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
+import type { SubmissionTools } from '../core/cases/ports.ts';
+import type { CaseSettings } from '../core/cases/settings.ts';
+import { registerCasesCommand } from './commands/cases-command.ts';
 import { registerCertsCommand } from './commands/certs-command.ts';
 import { registerClassifyCommand } from './commands/classify-command.ts';
 import { registerDataCommands } from './commands/data-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerRulesCommand } from './commands/rules-command.ts';
 import { registerScanCommands, type ScanCommandDeps } from './commands/scan-command.ts';
+import { registerVendorsCommand } from './commands/vendors-command.ts';
 import { applyLint, DEFAULT_RULE_PARAMETERS, EMPTY_LINT_CONFIG, LintConfigError, normalizeThumbprint, type LintConfig, type RuleParameters } from '../core/lint/index.ts';
 import { createProgress } from './progress.ts';
 import { renderAuditJSON, renderAuditTable } from './render-audit.ts';
@@ -45,6 +49,8 @@ export interface CliDeps {
   loadLintConfig?(options: { path?: string }): Promise<LintConfig>;
   /** The scan engines and what `scan` needs besides (absent in builds without scanning). */
   scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot'>;
+  /** Vendor directory, cases and submissions (absent in builds without them). */
+  cases?: { loadCaseSettings(options: { path?: string }): Promise<CaseSettings>; tools: SubmissionTools };
   now(): Date;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -137,6 +143,10 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
   registerCertsCommand(program, deps);
   if (deps.scan !== undefined) registerScanCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));
   registerDataCommands(program, deps);
+  if (deps.cases !== undefined) {
+    registerVendorsCommand(program, { ...deps, ...deps.cases });
+    registerCasesCommand(program, { ...deps, ...deps.cases });
+  }
 
   return {
     async run(argv) {

@@ -3,6 +3,7 @@
  * The SQL adapter (src/store/kysely-case-store.ts) implements it; the contract suite is
  * test/store/case-store-contract.ts, run on SQLite and PostgreSQL.
  */
+import type { SmtpSettings } from './settings.ts';
 import type { CaseChange, CaseDraft, CaseEvent, CaseFilter, CaseRecord, SubmissionRecord } from './case.types.ts';
 
 export interface CaseStore {
@@ -32,4 +33,34 @@ export interface CaseStore {
   /** The server accepted `messageId`: its rows turn `sent` and each case becomes `submitted` with its due date, in one transaction. */
   completeSubmission(messageId: string, at: string, dueAt: string): Promise<void>;
   submissions(caseId: number): Promise<SubmissionRecord[]>;
+}
+
+/** One file in a submission archive: a safe, unique name and its bytes. */
+export interface ZipMember {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface MailMessage {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  date: Date;
+  attachments: Array<{ filename: string; content: Uint8Array }>;
+}
+
+/** Sends composed RFC 5322 bytes as they are (src/vendors/mail.ts: SMTP through nodemailer). */
+export interface MailSender {
+  send(raw: Uint8Array, envelope: { from: string; to: string }): Promise<void>;
+  close(): void;
+}
+
+/** What building and sending submission packages needs from the outside (src/vendors). */
+export interface SubmissionTools {
+  /** ZIP bytes; `password` null = not encrypted, else ZipCrypto. */
+  writeZip(members: readonly ZipMember[], password: string | null): Promise<Uint8Array>;
+  composeMail(message: MailMessage): Promise<Uint8Array>;
+  createSender(smtp: SmtpSettings): MailSender;
 }

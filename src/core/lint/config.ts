@@ -84,6 +84,7 @@ export function parseLintConfig(value: unknown, rules: readonly LintRule[], sour
   if (!isObject(value)) throw new LintConfigError(`${source}: the configuration must be a JSON object`);
   const known = new Set(rules.map((r) => r.id));
   for (const key of Object.keys(value)) {
+    if (['vendors', 'submission', 'smtp'].includes(key)) continue; // case settings: src/core/cases/settings.ts validates them
     if (!['rules', 'overrides', 'settings', '$schema'].includes(key)) throw new LintConfigError(`${source}: unknown key '${key}' (expected rules, overrides, settings)`);
   }
   const config: LintConfig = { rules: {}, overrides: [], settings: {} };
