@@ -16,6 +16,7 @@ import { registerDataCommands } from './commands/data-command.ts';
 import { registerReleaseCommand } from './commands/release-command.ts';
 import { registerRulesCommand } from './commands/rules-command.ts';
 import { registerScanCommands, type ScanCommandDeps } from './commands/scan-command.ts';
+import { registerSubmitCommand } from './commands/submit-command.ts';
 import { registerVendorsCommand } from './commands/vendors-command.ts';
 import { applyLint, DEFAULT_RULE_PARAMETERS, EMPTY_LINT_CONFIG, LintConfigError, normalizeThumbprint, type LintConfig, type RuleParameters } from '../core/lint/index.ts';
 import { createProgress } from './progress.ts';
@@ -146,6 +147,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
   if (deps.cases !== undefined) {
     registerVendorsCommand(program, { ...deps, ...deps.cases });
     registerCasesCommand(program, { ...deps, ...deps.cases });
+    if (deps.scan !== undefined) registerSubmitCommand(program, { ...deps, ...deps.cases, containers: deps.scan.containers, fileRoot: deps.scan.fileRoot });
   }
 
   return {

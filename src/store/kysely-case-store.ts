@@ -208,6 +208,14 @@ export class KyselyCaseStore implements CaseStore {
     });
   }
 
+  async abandonSubmission(messageId: string, at: string, reason: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const rows = await trx.selectFrom('submission').select('case_id').where('message_id', '=', messageId).where('state', '=', 'sending').execute();
+      await trx.deleteFrom('submission').where('message_id', '=', messageId).where('state', '=', 'sending').execute();
+      for (const r of rows) await this.appendEvent(trx, Number(r.case_id), at, 'note', { note: `not sent ${messageId}: ${reason}` });
+    });
+  }
+
   async submissions(caseId: number): Promise<SubmissionRecord[]> {
     const rows = await this.db.selectFrom('submission').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
     return rows.map((r) => this.submissionOf(r));

@@ -6,6 +6,7 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { createTransport } from 'nodemailer';
+import { MailSendError } from '../core/cases/errors.ts';
 import { AbsolveError } from '../core/errors.ts';
 import type { MailMessage, MailSender } from '../core/cases/ports.ts';
 import type { SmtpSettings } from '../core/cases/settings.ts';
@@ -54,7 +55,11 @@ export function createSmtpSender(smtp: SmtpSettings, env: Readonly<Record<string
       } catch (error) {
         const text = (error as Error).message.split('\n')[0] ?? 'unknown error';
         const safe = auth === undefined ? text : text.split(auth.pass).join('***');
-        throw new AbsolveError('SMTP_FAILED', `${smtp.host}:${smtp.port} did not take the mail to ${envelope.to}: ${safe}`, { cause: error });
+        // nodemailer names the SMTP step that failed (`command`); before DATA nothing of the message was handed over.
+        const command = String((error as { command?: unknown }).command ?? '');
+        const code = String((error as { code?: unknown }).code ?? '');
+        const before = code === 'ECONNECTION' || code === 'EAUTH' || code === 'EDNS' || /^(CONN|EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO)/i.test(command);
+        throw new MailSendError(`${smtp.host}:${smtp.port} did not take the mail to ${envelope.to}: ${safe}`, before, { cause: error });
       }
     },
     close() {

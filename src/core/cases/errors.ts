@@ -6,3 +6,14 @@ export class CaseError extends AbsolveError {
     super(code, message, options);
   }
 }
+
+/** SMTP_FAILED, saying whether the mail surely did not reach the server (refused before the message was handed over) or may have. */
+export class MailSendError extends CaseError {
+  constructor(
+    message: string,
+    readonly notDelivered: boolean,
+    options: { cause?: unknown } = {},
+  ) {
+    super('SMTP_FAILED', message, options);
+  }
+}

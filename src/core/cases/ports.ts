@@ -32,6 +32,8 @@ export interface CaseStore {
   beginSubmission(caseIds: readonly number[], messageId: string, channel: string, at: string): Promise<{ begun: boolean; existing: SubmissionRecord[] }>;
   /** The server accepted `messageId`: its rows turn `sent` and each case becomes `submitted` with its due date, in one transaction. */
   completeSubmission(messageId: string, at: string, dueAt: string): Promise<void>;
+  /** The server surely did not get `messageId` (refused before the message was handed over): its `sending` rows go, with a note on each case. */
+  abandonSubmission(messageId: string, at: string, reason: string): Promise<void>;
   submissions(caseId: number): Promise<SubmissionRecord[]>;
 }
 
