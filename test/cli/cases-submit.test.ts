@@ -52,7 +52,6 @@ describe('cases and submissions through the CLI', { timeout: 300_000 }, () => {
   let smtp: LoopbackSmtp;
   let config: string;
   const setup = () => release.files.find((f) => f.path === 'setup.exe');
-  const helper = () => release.files.find((f) => f.path === 'bin/helper.dll');
 
   before(async () => {
     release = recordRelease(join(scratch, 'main'), { 'setup.exe': 'signed-sha256.exe', 'bin/helper.dll': 'lib-x64.dll', 'readme.txt': { text: 'hello' } });
