@@ -9,7 +9,7 @@ import { parseHashList } from '../core/multi-hasher.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
 import type { SubmissionTools } from '../core/cases/ports.ts';
 import type { CaseSettings } from '../core/cases/settings.ts';
-import { registerCasesCommand } from './commands/cases-command.ts';
+import { registerCasesCommand, releaseDraftHook } from './commands/cases-command.ts';
 import { registerCertsCommand } from './commands/certs-command.ts';
 import { registerClassifyCommand } from './commands/classify-command.ts';
 import { registerDataCommands } from './commands/data-command.ts';
@@ -140,6 +140,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
         config: EMPTY_LINT_CONFIG,
         parameters: { ...DEFAULT_RULE_PARAMETERS, at: options.at },
       }),
+    ...(deps.cases === undefined ? {} : { onReleaseRecorded: releaseDraftHook({ ...deps, ...deps.cases }) }),
   });
   registerCertsCommand(program, deps);
   if (deps.scan !== undefined) registerScanCommands(program, { ...deps, ...deps.scan }, (code) => (exitCode = code));

@@ -15,6 +15,8 @@ export interface ReceivedMail {
 export interface LoopbackSmtp {
   port: number;
   received: ReceivedMail[];
+  /** Every message whose DATA arrived, answered or not (what a client tried to send). */
+  attempts: Buffer[];
   /** Resolves when a message's DATA has fully arrived (before the server answers it). */
   nextData(): Promise<void>;
   /** While true, the server does not answer the end of DATA. */
@@ -27,6 +29,7 @@ export async function startSmtp(credentials: { user: string; pass: string }): Pr
   const state: LoopbackSmtp = {
     port: 0,
     received: [],
+    attempts: [],
     hold: false,
     nextData: () => new Promise<void>((resolve) => waiting.push(resolve)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -43,6 +46,7 @@ export async function startSmtp(credentials: { user: string; pass: string }): Pr
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        state.attempts.push(Buffer.concat(chunks));
         for (const w of waiting.splice(0)) w();
         if (state.hold) return; // never answered: the client is killed while waiting
         state.received.push({ from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });

@@ -7,14 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { peFixtures } from '../support/fixtures.ts';
 import { skipUnlessTools } from '../support/tools.ts';
-import { absolve, absolveJSON } from '../store/cli-harness.ts';
+import { absolve, absolveJSON, AT, TRUST_BOTH } from '../store/cli-harness.ts';
 import { absolveAsync, RELEASE, recordRelease, storeScan, vt, type RecordedRelease } from '../cases/case-fixture.ts';
 import { startSmtp, type LoopbackSmtp } from '../cases/smtp-fixture.ts';
 
@@ -36,6 +36,7 @@ interface CaseJSON {
 }
 interface PackageJSON {
   vendor: string;
+  kind: string;
   caseIds: number[];
   archive: { file: string; password: string | null; members: Array<{ name: string; sha256: string }> } | null;
   email: { file: string; to: string; subject: string; messageId: string; status: string } | null;
@@ -52,6 +53,7 @@ describe('cases and submissions through the CLI', { timeout: 300_000 }, () => {
   let smtp: LoopbackSmtp;
   let config: string;
   const setup = () => release.files.find((f) => f.path === 'setup.exe');
+  const helper = () => release.files.find((f) => f.path === 'bin/helper.dll');
 
   before(async () => {
     release = recordRelease(join(scratch, 'main'), { 'setup.exe': 'signed-sha256.exe', 'bin/helper.dll': 'lib-x64.dll', 'readme.txt': { text: 'hello' } });
@@ -89,14 +91,17 @@ describe('cases and submissions through the CLI', { timeout: 300_000 }, () => {
     const again = absolveJSON<{ opened: CaseJSON[]; existing: CaseJSON[] }>(['cases', 'open', '--release', RELEASE, '--db', release.db]);
     assert.equal(again.opened.length, 0);
     assert.equal(again.existing.length, 5);
-    assert.equal(absolveJSON<{ cases: CaseJSON[] }>(['cases', 'list', '--db', release.db]).cases.length, 5);
+    assert.equal(absolveJSON<{ cases: CaseJSON[] }>(['cases', 'list', '--db', release.db, '--kind', 'false-positive']).cases.length, 5);
+    // `release add` drafted the per-release clean-software submissions (McAfee's programme; Trend Micro's GRID).
+    const drafts = absolveJSON<{ cases: CaseJSON[] }>(['cases', 'list', '--db', release.db, '--kind', 'allowlist']).cases;
+    assert.deepEqual(drafts.map((c) => c.vendor).sort(), ['McAfee', 'TrendMicro']);
   });
 
   it('writes a package per vendor: Microsoft field sheet, BitDefender and Symantec archives by their rules, McAfee mail with FALSE', { skip: skipUnlessTools('7zz', 'unzip') }, async () => {
     const out = join(scratch, 'out');
     const result = absolveJSON<{ packages: PackageJSON[] }>(['submit', '--release', RELEASE, '--out', out, '--db', release.db, '--config', config]);
     const pkg = (vendor: string) => {
-      const p = result.packages.find((x) => x.vendor === vendor);
+      const p = result.packages.find((x) => x.vendor === vendor && x.kind === 'false-positive');
       assert.ok(p, `a package for ${vendor}`);
       return p;
     };
@@ -155,6 +160,13 @@ describe('cases and submissions through the CLI', { timeout: 300_000 }, () => {
     assert.match(text, /password: infected/);
     assert.equal(mail.attachments.length, 1);
     assert.ok(readFileSync(join(out, 'manifest.json'), 'utf8').includes('absolve.submission/v1'));
+    // McAfee's per-release clean-software submission: a mail to the programme's address, files listed by hash, nothing attached.
+    const allow = result.packages.find((x) => x.vendor === 'McAfee' && x.kind === 'allowlist');
+    assert.equal(allow?.email?.to, 'datasubmission@mcafee.com');
+    assert.equal(allow?.archive, null);
+    const allowMail = await simpleParser(readFileSync(join(out, allow?.email?.file ?? '')));
+    assert.ok(allowMail.subject?.startsWith('Clean software submission: Contoso App 2.0'));
+    assert.ok((allowMail.text ?? '').includes(helper()?.sha256 ?? '?'));
   });
 
   it('--send delivers each email once to the SMTP server; attachments are byte-identical; the cases are submitted with a due date', async () => {
@@ -165,9 +177,9 @@ describe('cases and submissions through the CLI', { timeout: 300_000 }, () => {
     assert.ok(!r.stdout.includes(SMTP_PASS) && !r.stderr.includes(SMTP_PASS), 'the SMTP password is never printed');
     const result = JSON.parse(r.stdout) as { packages: PackageJSON[] };
     const mailed = result.packages.filter((p) => p.email !== null);
-    assert.deepEqual(mailed.map((p) => p.vendor).sort(), ['BitDefender', 'McAfee', 'Symantec']);
+    assert.deepEqual(mailed.filter((p) => p.kind === 'false-positive').map((p) => p.vendor).sort(), ['BitDefender', 'McAfee', 'Symantec']);
     assert.ok(mailed.every((p) => p.email?.status === 'sent'));
-    assert.equal(smtp.received.length, 3);
+    assert.equal(smtp.received.length, mailed.length);
     for (const p of mailed) {
       const got = smtp.received.find((m) => m.raw.includes(Buffer.from(p.email?.messageId ?? '-')));
       assert.ok(got, `the server got ${p.vendor}'s mail`);
@@ -190,10 +202,11 @@ describe('cases and submissions through the CLI', { timeout: 300_000 }, () => {
     const again = await absolveAsync(['submit', '--release', RELEASE, '--out', out, '--db', release.db, '--config', config, '--send', '--format', 'json'], env);
     assert.equal(again.code, 0, again.stderr);
     assert.ok((JSON.parse(again.stdout) as { packages: PackageJSON[] }).packages.filter((p) => p.email !== null).every((p) => p.email?.status === 'already-sent'));
-    assert.equal(smtp.received.length, 3);
-    // Nothing is due yet; a week later all three mails are.
+    assert.equal(smtp.received.length, mailed.length);
+    // Nothing is due yet; a week later every mailed case is.
     assert.equal(absolveJSON<{ cases: CaseJSON[] }>(['cases', 'due', '--db', release.db]).cases.length, 0);
-    assert.equal(absolveJSON<{ cases: CaseJSON[] }>(['cases', 'due', '--db', release.db, '--at', new Date(Date.now() + 8 * 86_400_000).toISOString()]).cases.length, 4);
+    const later = new Date(Date.now() + 8 * 86_400_000).toISOString();
+    assert.equal(absolveJSON<{ cases: CaseJSON[] }>(['cases', 'due', '--db', release.db, '--at', later]).cases.length, mailed.reduce((n, p) => n + p.caseIds.length, 0));
   });
 
   it('a later scan resolves the cases whose detection is gone; an engine that failed is unknown, not solved', async () => {
@@ -212,13 +225,28 @@ describe('cases and submissions through the CLI', { timeout: 300_000 }, () => {
     const result = absolveJSON<{ opened: CaseJSON[]; resolved: CaseJSON[] }>(['cases', 'open', '--release', RELEASE, '--db', release.db]);
     assert.deepEqual(result.resolved.map((c) => c.vendor).sort(), ['BitDefender', 'McAfee']);
     assert.equal(result.opened.length, 0);
-    const states = absolveJSON<{ cases: CaseJSON[] }>(['cases', 'list', '--db', release.db]).cases.map((c) => `${c.vendor}:${c.state}`).sort();
+    const states = absolveJSON<{ cases: CaseJSON[] }>(['cases', 'list', '--db', release.db, '--kind', 'false-positive']).cases.map((c) => `${c.vendor}:${c.state}`).sort();
     assert.deepEqual(states, ['BitDefender:resolved', 'McAfee:resolved', 'Microsoft:new', 'Symantec:submitted', 'Symantec:submitted']);
     const stats = absolveJSON<{ vendors: Array<{ vendor: string; cases: number; resolved: number; medianHoursToResolution: number | null }> }>(['vendors', 'stats', '--db', release.db]);
     const bd = stats.vendors.find((v) => v.vendor === 'BitDefender');
     assert.equal(bd?.cases, 1);
     assert.equal(bd?.resolved, 1);
     assert.equal(typeof bd?.medianHoursToResolution, 'number');
+  });
+
+  it('a release signed by a new certificate drafts certificate-change notices; recording it again drafts nothing', () => {
+    const dir = join(scratch, 'release-2.1');
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    copyFileSync(join(peFixtures, 'signed-otherca.exe'), join(dir, 'setup.exe'));
+    copyFileSync(join(peFixtures, 'lib-x64.dll'), join(dir, 'bin', 'helper.dll'));
+    const args = ['release', 'add', 'Contoso App', '2.1', dir, '--db', release.db, ...TRUST_BOTH, ...AT, '--no-progress'];
+    const added = absolveJSON<{ outcome: string; draftedCases: Array<{ kind: string; vendor: string; subject: string }> }>(args);
+    assert.equal(added.outcome, 'created');
+    const kinds = added.draftedCases.map((c) => `${c.kind}:${c.vendor}`).sort();
+    assert.deepEqual(kinds, ['allowlist:McAfee', 'allowlist:TrendMicro', 'certificate-change:AVG', 'certificate-change:Avast']);
+    const again = absolveJSON<{ outcome: string; draftedCases: unknown[] }>(args);
+    assert.equal(again.outcome, 'unchanged');
+    assert.deepEqual(again.draftedCases, []);
   });
 
   it('records state changes from the vendor and refuses invalid ones', () => {

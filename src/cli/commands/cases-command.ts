@@ -12,6 +12,9 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CASE_KINDS, CASE_LIST_SCHEMA, CASE_SCHEMA, CASE_STATES, type CaseChange, type CaseKind, type CaseRecord, type CaseState } from '../../core/cases/case.types.ts';
 import { CaseError } from '../../core/cases/errors.ts';
 import { openCasesForRelease } from '../../core/cases/open-cases.ts';
+import { draftCasesForRelease } from '../../core/cases/release-drafts.ts';
+import type { OpenedStore } from '../../core/releases/ports.ts';
+import type { ReleaseKey } from '../../core/releases/release.types.ts';
 import { AbsolveError } from '../../core/errors.ts';
 import type { CliDeps } from '../program.ts';
 import { printable } from '../render-scan.ts';
@@ -178,4 +181,15 @@ export function registerCasesCommand(program: Command, deps: CasesCommandDeps): 
         deps.stdout.write(renderColumns(CASE_HEADERS, caseRows(list)));
       });
     });
+}
+
+/** The `release add` hook: drafts the release-driven cases (allowlist, certificate-change) with the directory from ./absolve.config.json. */
+export function releaseDraftHook(deps: Pick<VendorCommandDeps, 'loadCaseSettings' | 'now'>): (opened: OpenedStore, key: ReleaseKey) => Promise<CaseRecord[]> {
+  return async (opened, key) => {
+    const { directory } = await loadDirectory(deps, undefined);
+    return draftCasesForRelease(
+      { cases: opened.cases, directory, now: deps.now, listReleases: (product) => opened.store.listReleases(product), getRelease: (k) => opened.store.getRelease(k) },
+      key,
+    );
+  };
 }

@@ -37,6 +37,8 @@ export type ReleaseCommandDeps = Pick<CliDeps, 'version' | 'walkInputs' | 'loadT
     files: ReadonlyArray<{ displayPath: string; fsPath: string }>,
     options: { jobs: number; hashes: readonly HashAlgorithm[]; trustAnchors: readonly Uint8Array[]; at: Date; limits: AuditLimits; onResult?: () => void },
   ): Promise<ArtifactReport[]>;
+  /** Runs after a release is recorded (created or replaced): drafts its release-driven cases and returns them. */
+  onReleaseRecorded?(opened: OpenedStore, key: { product: string; version: string }): Promise<Array<{ id: number; kind: string; vendor: string }>>;
 };
 
 export type OutputFormat = 'table' | 'json';
@@ -340,10 +342,13 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
       blobSources,
       replace: flags.replace,
     });
+    // Release-driven cases (per-release allowlisting, certificate-change notices): drafted by the use case deps.onRecorded runs.
+    const drafted = result.outcome === 'unchanged' || deps.onReleaseRecorded === undefined ? [] : await deps.onReleaseRecorded(opened, { product, version });
     if (flags.format === 'json') {
-      writeJSON(deps, { schema: RELEASE_ADD_SCHEMA, outcome: result.outcome, release: result.header, findings: result.findings, blobs: result.blobs });
+      writeJSON(deps, { schema: RELEASE_ADD_SCHEMA, outcome: result.outcome, release: result.header, findings: result.findings, blobs: result.blobs, draftedCases: drafted });
     } else {
       deps.stdout.write(renderAddTable(result, opened.location));
+      if (drafted.length > 0) deps.stdout.write(`Drafted ${drafted.length} case(s): ${drafted.map((c) => `#${c.id} ${c.kind} ${c.vendor}`).join(', ')} (see 'absolve cases list').\n`);
     }
   });
 }

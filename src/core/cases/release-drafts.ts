@@ -1,7 +1,8 @@
 /**
  * Release-driven cases, drafted when a release is recorded:
  *  - `allowlist`: for every vendor whose allowlisting programme works per release (McAfee's clean
- *    software submissions before each DAT release), one case per release;
+ *    software submissions before each DAT release) and that says where to submit (a contact or
+ *    URL), one case per release;
  *  - `certificate-change`: when the release is signed by a certificate the previous release of the
  *    product was not signed by, one notice per new certificate to every vendor that allowlists by
  *    certificate (Avast/AVG signature whitelisting).
@@ -23,7 +24,9 @@ export function draftReleaseCases(release: ReleaseDetail, previous: ReleaseDetai
   const key = { product: release.header.product, version: release.header.version };
   const drafts: CaseDraft[] = [];
   for (const vendor of directory.entries) {
-    const programme = vendor.programmes.find((p) => p.kind === 'per-release');
+    // Engines that follow another (TrendMicro-HouseCall, OEMs) share its programme: one draft, at the upstream.
+    if (vendor.upstream !== null) continue;
+    const programme = vendor.programmes.find((p) => p.kind === 'per-release' && (p.contact !== null || p.url !== null));
     if (programme === undefined) continue;
     drafts.push({
       kind: 'allowlist',
@@ -40,7 +43,7 @@ export function draftReleaseCases(release: ReleaseDetail, previous: ReleaseDetai
     const fresh = [...primarySigners(release)].filter(([thumbprint]) => !before.has(thumbprint));
     const was = [...before.values()].join('; ') || 'unsigned';
     for (const vendor of directory.entries) {
-      if (!vendor.programmes.some((p) => p.kind === 'certificate')) continue;
+      if (vendor.upstream !== null || !vendor.programmes.some((p) => p.kind === 'certificate')) continue;
       for (const [thumbprint, subject] of fresh) {
         drafts.push({
           kind: 'certificate-change',
