@@ -56,8 +56,9 @@ export function createSmtpSender(smtp: SmtpSettings, env: Readonly<Record<string
         const text = (error as Error).message.split('\n')[0] ?? 'unknown error';
         const safe = auth === undefined ? text : text.split(auth.pass).join('***');
         // nodemailer names the SMTP step that failed (`command`); before DATA nothing of the message was handed over.
-        const command = String((error as { command?: unknown }).command ?? '');
-        const code = String((error as { code?: unknown }).code ?? '');
+        const { command: rawCommand, code: rawCode } = error as { command?: unknown; code?: unknown };
+        const command = typeof rawCommand === 'string' ? rawCommand : '';
+        const code = typeof rawCode === 'string' ? rawCode : '';
         const before = code === 'ECONNECTION' || code === 'EAUTH' || code === 'EDNS' || /^(CONN|EHLO|HELO|STARTTLS|AUTH|MAIL FROM|RCPT TO)/i.test(command);
         throw new MailSendError(`${smtp.host}:${smtp.port} did not take the mail to ${envelope.to}: ${safe}`, before, { cause: error });
       }

@@ -48,7 +48,7 @@ export class VendorDirectory {
 
 /** The shipped directory, with the user's entries from absolve.config.json merged over it (same engine: replaced field by field). */
 export function buildVendorDirectory(overrides: readonly VendorOverride[] = []): VendorDirectory {
-  const entries = VENDOR_DIRECTORY.map((e) => structuredClone(e) as VendorEntry);
+  const entries = VENDOR_DIRECTORY.map((e) => structuredClone<VendorEntry>(e));
   for (const o of overrides) {
     const index = entries.findIndex((e) => vendorKey(e.engine) === vendorKey(o.engine) || e.aliases.some((a) => vendorKey(a) === vendorKey(o.engine)));
     const base = index >= 0 ? entries[index] : undefined;
