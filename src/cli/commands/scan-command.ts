@@ -18,6 +18,7 @@ import type { ContainerReader } from '../../core/ports.ts';
 import { ReleaseError } from '../../core/releases/errors.ts';
 import type { OpenedStore } from '../../core/releases/ports.ts';
 import type { ReleaseKey } from '../../core/releases/release.types.ts';
+import { resolveGoneDetections } from '../../core/cases/open-cases.ts';
 import { runScan, type ScanRootProvider } from '../../core/scans/run-scan.ts';
 import type { ScanRoot } from '../../core/scans/scan-targets.ts';
 import { summarizeScan, type ScanReport } from '../../core/scans/scan-report.ts';
@@ -167,6 +168,8 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
       process.removeListener('SIGINT', onSigint);
       progress.stop();
     }
+    // A later scan of a release resolves the cases whose detection it shows gone (see core/cases/open-cases.ts).
+    if (key !== null) await resolveGoneDetections({ cases: opened.cases, scans: opened.scans, now: deps.now }, key);
     const text = render(report, flags.format);
     if (flags.output !== undefined) {
       try {
