@@ -184,12 +184,16 @@ export function registerCasesCommand(program: Command, deps: CasesCommandDeps): 
 }
 
 /** The `release add` hook: drafts the release-driven cases (allowlist, certificate-change) with the directory from ./absolve.config.json. */
-export function releaseDraftHook(deps: Pick<VendorCommandDeps, 'loadCaseSettings' | 'now'>): (opened: OpenedStore, key: ReleaseKey) => Promise<CaseRecord[]> {
+export function releaseDraftHook(
+  deps: Pick<VendorCommandDeps, 'loadCaseSettings' | 'now'>,
+): (opened: OpenedStore, key: ReleaseKey) => Promise<Array<Pick<CaseRecord, 'id' | 'kind' | 'vendor' | 'subject' | 'summary'>>> {
   return async (opened, key) => {
     const { directory } = await loadDirectory(deps, undefined);
-    return draftCasesForRelease(
+    const drafted = await draftCasesForRelease(
       { cases: opened.cases, directory, now: deps.now, listReleases: (product) => opened.store.listReleases(product), getRelease: (k) => opened.store.getRelease(k) },
       key,
     );
+    // What `release add` reports: no timestamps, so its JSON stays the same on every store (`cases show` has the rest).
+    return drafted.map((c) => ({ id: c.id, kind: c.kind, vendor: c.vendor, subject: c.subject, summary: c.summary }));
   };
 }
