@@ -12,6 +12,7 @@ import { defaultTrustStoreDir, importMicrosoftTrustStore, MICROSOFT_TRUST_BASE_U
 import { walkInputs } from '../files/walk.ts';
 import { scanDeps } from './scan-runtime.ts';
 import { openRegularTextStream } from '../files/read-input.ts';
+import { caseDeps } from './case-runtime.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
 
 function packageVersion(): string {
@@ -50,6 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { startServer } = await import('./serve-runtime.ts');
       return startServer(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`), scan: scanDeps(process.env) });
     },
+    cases: caseDeps(process.env),
     now: () => new Date(),
     stdout: process.stdout,
     stderr: process.stderr,

@@ -9,6 +9,9 @@ import type { ContainerLimits } from '../formats/container/container.types.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
 import type { LintConfig } from '../core/lint/index.ts';
 import { addAuditOptions, auditExitCode, auditWithProgress, resolveAuditSetup, walkAuditInputs, type AuditOptionFlags } from './audit-options.ts';
+import type { SubmissionTools } from '../core/cases/ports.ts';
+import type { CaseSettings } from '../core/cases/settings.ts';
+import { registerCasesCommand, releaseDraftHook } from './commands/cases-command.ts';
 import { registerCertsCommand } from './commands/certs-command.ts';
 import { registerClassifyCommand } from './commands/classify-command.ts';
 import { registerDataCommands } from './commands/data-command.ts';
@@ -21,6 +24,8 @@ import { registerServiceCommands, type ServiceCommandDeps } from './commands/ser
 import { registerTrustCommand, type LoadedTrustAnchors, type TrustCommandDeps, type TrustLoadOptions } from './commands/trust-command.ts';
 import { refuseProtectedOutput, writeOutputFile } from './safe-output.ts';
 import { renderAuditCSV, renderAuditJSON, renderAuditTable, summaryText, type TableOptions } from './render-audit.ts';
+import { registerSubmitCommand } from './commands/submit-command.ts';
+import { registerVendorsCommand } from './commands/vendors-command.ts';
 import { renderAuditJUnit } from './render-junit.ts';
 import { renderAuditMarkdown } from './render-markdown.ts';
 import { renderAuditSARIF } from './render-sarif.ts';
@@ -69,6 +74,8 @@ export interface CliDeps {
   startServer?: ServiceCommandDeps['startServer'];
   /** The scan engines and what `scan` needs besides (absent in builds without scanning). */
   scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'>;
+  /** Vendor directory, cases and submissions (absent in builds without them). */
+  cases?: { loadCaseSettings(options: { path?: string }): Promise<CaseSettings>; tools: SubmissionTools };
   now(): Date;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -122,7 +129,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
 
   registerClassifyCommand(program, { stdout: deps.stdout });
   registerRulesCommand(program, { stdout: deps.stdout, width: helpWidth });
-  registerReleaseCommand(program, { ...deps, setExitCode });
+  registerReleaseCommand(program, { ...deps, setExitCode, ...(deps.cases === undefined ? {} : { onReleaseRecorded: releaseDraftHook({ ...deps, ...deps.cases }) }) });
   registerShowCommand(program, { ...deps, setExitCode });
   registerCertsCommand(program, deps);
   if (deps.scan !== undefined) {
@@ -132,6 +139,11 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
   registerTrustCommand(program, deps);
   registerServiceCommands(program, deps);
   registerDataCommands(program, deps);
+  if (deps.cases !== undefined) {
+    registerVendorsCommand(program, { ...deps, ...deps.cases });
+    registerCasesCommand(program, { ...deps, ...deps.cases });
+    if (deps.scan !== undefined) registerSubmitCommand(program, { ...deps, ...deps.cases, containers: deps.scan.containers, fileRoot: deps.scan.fileRoot });
+  }
   registerHelpCommand(program, deps);
 
   return {

@@ -25,6 +25,7 @@ export type AbsolveErrorCode =
   | 'CONFIG_INVALID'
   | ReleaseErrorCode
   | ScanErrorCode
+  | CaseErrorCode
   | 'INTERNAL';
 
 /** Release-history codes (`release`, `certs`, `export`, `import`); each is documented in the README. */
@@ -60,6 +61,25 @@ export type ScanErrorCode =
   | 'ENGINE_UNKNOWN'
   /** `scans show` of a scan id that is not stored. */
   | 'SCAN_NOT_FOUND';
+
+/** Case, vendor and submission codes (`cases`, `vendors`, `submit`); each is documented in the README. */
+export type CaseErrorCode =
+  /** No case with that id. */
+  | 'CASE_NOT_FOUND'
+  /** A state change the case's workflow does not allow (e.g. from resolved). */
+  | 'CASE_TRANSITION_INVALID'
+  /** Another process changed the case between reading and writing it: run the command again. */
+  | 'CASE_STATE_CONFLICT'
+  /** `cases open --release` of a release that has no stored scan. */
+  | 'CASE_NO_SCAN'
+  /** `vendors show` of an engine the directory does not know. */
+  | 'VENDOR_NOT_FOUND'
+  /** A file to submit is not in the blob store (or cannot be expanded from its container's blob). */
+  | 'SUBMISSION_FILE_MISSING'
+  /** `submit --send` without a usable `smtp` configuration or password. */
+  | 'SMTP_CONFIG_INVALID'
+  /** The SMTP server refused the mail or could not be reached. */
+  | 'SMTP_FAILED';
 
 export class AbsolveError extends Error {
   override readonly name = 'AbsolveError';

@@ -222,6 +222,58 @@ function migrationsFor(dialect: SQLDialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0003_cases': {
+      async up(db: Kysely<any>): Promise<void> {
+        // False-positive cases: one per (kind, vendor, subject, release); every change is a case_event row.
+        const id = (table: ReturnType<Kysely<any>['schema']['createTable']>) =>
+          dialect === 'sqlite'
+            ? table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+            : table.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity());
+        await id(db.schema.createTable('case'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('vendor', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('path', 'text')
+          .addColumn('detections_json', 'text', (c) => c.notNull())
+          .addColumn('summary', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('reference', 'text')
+          .addColumn('opened_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('submitted_at', 'text')
+          .addColumn('due_at', 'text')
+          .addColumn('closed_at', 'text')
+          .addUniqueConstraint('case_key_unique', ['kind', 'vendor', 'subject', 'product', 'version'])
+          .execute();
+        await db.schema.createIndex('case_release').on('case').columns(['product', 'version']).execute();
+
+        await db.schema
+          .createTable('case_event')
+          .addColumn('case_id', 'integer', (c) => c.notNull().references('case.id').onDelete('cascade'))
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('from_state', 'text')
+          .addColumn('to_state', 'text')
+          .addColumn('note', 'text')
+          .addPrimaryKeyConstraint('case_event_pk', ['case_id', 'seq'])
+          .execute();
+
+        await db.schema
+          .createTable('submission')
+          .addColumn('case_id', 'integer', (c) => c.notNull().references('case.id').onDelete('cascade'))
+          .addColumn('message_id', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('sent_at', 'text')
+          .addPrimaryKeyConstraint('submission_pk', ['case_id', 'message_id'])
+          .execute();
+        await db.schema.createIndex('submission_message').on('submission').column('message_id').execute();
+      },
+    },
   };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

@@ -21,6 +21,7 @@ import { FileBlobStore } from './blob-store.ts';
 import { KyselyEventStore } from './kysely-event-store.ts';
 import { KyselyOutboxStore } from './kysely-outbox-store.ts';
 import { KyselyTokenStore } from './kysely-token-store.ts';
+import { KyselyCaseStore } from './kysely-case-store.ts';
 import { KyselyScanStore } from './kysely-scan-store.ts';
 import type { StoreDatabase } from './schema.ts';
 import { openPGliteStore, openPostgresStore, redactURL } from './postgres.ts';
@@ -150,6 +151,7 @@ export function createStoreOpener(options: StoreOpenerOptions): OpenStore {
       events: new KyselyEventStore(handle.db),
       outbox: new KyselyOutboxStore(handle.db),
       tokens: new KyselyTokenStore(handle.db),
+      cases: new KyselyCaseStore(handle.db),
       blobs: new FileBlobStore(blobDir),
       location: describeLocation(location),
       paths: storePaths(location, blobDir, options.cwd),

@@ -164,10 +164,53 @@ export interface ApiTokenTable {
   revoked_at: string | null;
 }
 
+export interface CaseTable {
+  id: Generated<number>;
+  kind: string;
+  vendor: string;
+  /** The file's sha256 (false-positive), the release's content sha256 (allowlist), the new certificate's SHA-256 thumbprint (certificate-change). */
+  subject: string;
+  product: string;
+  version: string;
+  path: string | null;
+  detections_json: string;
+  summary: string;
+  state: string;
+  reference: string | null;
+  opened_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  due_at: string | null;
+  closed_at: string | null;
+}
+
+export interface CaseEventTable {
+  case_id: number;
+  seq: number;
+  at: string;
+  kind: string;
+  from_state: string | null;
+  to_state: string | null;
+  note: string | null;
+}
+
+export interface SubmissionTable {
+  case_id: number;
+  message_id: string;
+  channel: string;
+  /** `sending` is written before the SMTP transaction, `sent` after the server accepted the mail. */
+  state: string;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface StoreDatabase {
   api_token: ApiTokenTable;
   alert_delivery: AlertDeliveryTable;
   detection_event: DetectionEventTable;
+  case: CaseTable;
+  case_event: CaseEventTable;
+  submission: SubmissionTable;
   scan: ScanTable;
   scan_target: ScanTargetTable;
   verdict: VerdictTable;
@@ -182,4 +225,4 @@ export interface StoreDatabase {
 }
 
 /** Every table, children before parents (the order to empty them in). */
-export const STORE_TABLES = ['api_token', 'alert_delivery', 'detection_event', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;
+export const STORE_TABLES = ['submission', 'case_event', 'case', 'api_token', 'alert_delivery', 'detection_event', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;

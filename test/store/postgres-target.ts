@@ -26,6 +26,8 @@ export interface PostgresTarget {
   description: string;
   /** Opens a store on the target's database as it is. */
   open(): Promise<KyselyReleaseStore>;
+  /** Like open, with the Kysely handle (the case store reopened after a "restart"). */
+  openHandle(): Promise<{ store: KyselyReleaseStore; db: Kysely<StoreDatabase> }>;
   /** Opens a store on the target's database after emptying every table. */
   openEmpty(): Promise<KyselyReleaseStore>;
   /** Like openEmpty, with the Kysely handle (for the scan store, which shares the database). */
@@ -91,6 +93,7 @@ async function serverTarget(adminURL: string): Promise<PostgresTarget> {
     kind: 'server',
     description: `PostgreSQL server ${url.host} (database ${name})`,
     open: async () => (await openPostgresStore(dbURL)).store,
+    openHandle: () => openPostgresStore(dbURL),
     openEmpty: async () => (await target.openEmptyHandle()).store,
     openEmptyHandle: async () => {
       const handle = await openPostgresStore(dbURL);
@@ -118,6 +121,7 @@ async function pgliteTarget(why: string): Promise<PostgresTarget> {
     kind: 'pglite',
     description: `PGlite (${why})`,
     open: async () => (await openPGliteStore({ instance })).store,
+    openHandle: () => openPGliteStore({ instance }),
     openEmpty: async () => (await target.openEmptyHandle()).store,
     openEmptyHandle: async () => {
       const handle = await openPGliteStore({ instance });

@@ -12,6 +12,8 @@ import { KyselyOutboxStore } from '../../src/store/kysely-outbox-store.ts';
 import { runOutboxContract } from './outbox-contract.ts';
 import { KyselyEventStore } from '../../src/store/kysely-event-store.ts';
 import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
+import { KyselyCaseStore } from '../../src/store/kysely-case-store.ts';
+import { runCaseStoreContract } from './case-store-contract.ts';
 import { runScanStoreContract } from './scan-store-contract.ts';
 import { runStoreContract } from './store-contract.ts';
 
@@ -47,6 +49,21 @@ runScanStoreContract({
 runOutboxContract('PostgreSQL (server, or PGlite without one)', async () => {
   const handle = await current().openEmptyHandle();
   return { outbox: new KyselyOutboxStore(handle.db), close: () => handle.store.close() };
+});
+
+runCaseStoreContract({
+  name: 'PostgreSQL (server, or PGlite without one)',
+  open: async () => {
+    const handle = await current().openEmptyHandle();
+    return {
+      cases: new KyselyCaseStore(handle.db),
+      close: () => handle.store.close(),
+      reopen: async () => {
+        const again = await current().openHandle();
+        return { cases: new KyselyCaseStore(again.db), close: () => again.store.close() };
+      },
+    };
+  },
 });
 
 describe('PostgreSQL store', () => {

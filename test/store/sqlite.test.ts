@@ -11,6 +11,8 @@ import { KyselyOutboxStore } from '../../src/store/kysely-outbox-store.ts';
 import { runOutboxContract } from './outbox-contract.ts';
 import { KyselyEventStore } from '../../src/store/kysely-event-store.ts';
 import { KyselyScanStore } from '../../src/store/kysely-scan-store.ts';
+import { KyselyCaseStore } from '../../src/store/kysely-case-store.ts';
+import { runCaseStoreContract } from './case-store-contract.ts';
 import { runScanStoreContract } from './scan-store-contract.ts';
 import { runStoreContract } from './store-contract.ts';
 
@@ -40,6 +42,18 @@ runOutboxContract('SQLite', async () => {
   return { outbox: new KyselyOutboxStore(handle.db), close: () => handle.store.close() };
 });
 
+runCaseStoreContract({
+  name: 'SQLite',
+  open: async () => {
+    const path = join(scratch, `cases-${n++}`, 'absolve.db');
+    const open = async (): Promise<{ cases: KyselyCaseStore; close(): Promise<void> }> => {
+      const handle = await openSQLiteStore(path, { create: true });
+      return { cases: new KyselyCaseStore(handle.db), close: () => handle.store.close() };
+    };
+    return { ...(await open()), reopen: open };
+  },
+});
+
 describe('SQLite store', () => {
   it('creates the folder and the file, uses WAL and foreign keys, and migrates once', async () => {
     const path = join(scratch, 'nested', 'deeper', 'absolve.db');
@@ -50,7 +64,7 @@ describe('SQLite store', () => {
     const raw = new Database(path, { readonly: true });
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }, { name: '0003_events' }, { name: '0004_outbox' }, { name: '0005_tokens' }]);
+      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }, { name: '0003_cases' }, { name: '0003_events' }, { name: '0004_outbox' }, { name: '0005_tokens' }]);
       assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
     } finally {
       raw.close();

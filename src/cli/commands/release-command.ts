@@ -42,6 +42,8 @@ export const RELEASE_REMOVE_SCHEMA = 'absolve.release-remove/v1';
 export type ReleaseCommandDeps = Pick<CliDeps, 'version' | 'walkInputs' | 'loadTrustAnchors' | 'loadLintConfig' | 'auditFiles' | 'defaultJobs' | 'openStore' | 'now' | 'stdout' | 'stderr'> & {
   /** The process exit code of a command that succeeded but found problems (`release add` like `audit`, `release diff --fail-on`). */
   setExitCode(code: number): void;
+  /** Runs after a release is recorded (created or replaced): drafts its release-driven cases and returns them. */
+  onReleaseRecorded?(opened: OpenedStore, key: { product: string; version: string }): Promise<Array<{ id: number; kind: string; vendor: string }>>;
 };
 
 export type OutputFormat = 'table' | 'json';
@@ -384,10 +386,13 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
       blobSources,
       replace: flags.replace,
     });
+    // Release-driven cases (per-release allowlisting, certificate-change notices): drafted by the use case deps.onRecorded runs.
+    const drafted = result.outcome === 'unchanged' || deps.onReleaseRecorded === undefined ? [] : await deps.onReleaseRecorded(opened, { product, version });
     if (flags.format === 'json') {
-      writeJSON(deps, { schema: RELEASE_ADD_SCHEMA, outcome: result.outcome, configFile: setup.configFile, release: result.header, findings: result.findings, blobs: result.blobs });
+      writeJSON(deps, { schema: RELEASE_ADD_SCHEMA, outcome: result.outcome, configFile: setup.configFile, release: result.header, findings: result.findings, blobs: result.blobs, draftedCases: drafted });
     } else {
       deps.stdout.write(printableLines(renderAddTable(result, opened.location, setup.configFile, terminalWidth(deps.stdout))));
+      if (drafted.length > 0) deps.stdout.write(`Drafted ${drafted.length} case(s): ${drafted.map((c) => `#${c.id} ${c.kind} ${c.vendor}`).join(', ')} (see 'absolve cases list').\n`);
     }
     // Recorded either way; the exit code then says what `absolve audit` would say about these files.
     return auditExitCode(artifacts, summarizeAudit(artifacts, setup.policy), setup.failOn);

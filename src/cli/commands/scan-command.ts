@@ -22,6 +22,7 @@ import { deliverDueAlerts, plannedDeliveries, type DeliveryOutcome, type Webhook
 import type { DetectionEvent } from '../../core/monitor/detection-events.ts';
 import type { ServiceSettings } from '../../core/service-settings.ts';
 import { recordDetectionEvents } from '../../core/monitor/record-events.ts';
+import { resolveGoneDetections } from '../../core/cases/open-cases.ts';
 import { runScan, type ScanRootProvider } from '../../core/scans/run-scan.ts';
 import type { ScanRoot } from '../../core/scans/scan-targets.ts';
 import { summarizeScan, type ScanReport } from '../../core/scans/scan-report.ts';
@@ -198,6 +199,8 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
     }
     const events = await recordDetectionEvents(report, opened.scans, opened.events);
     const alerts = await sendAlerts(deps, opened, report, events, settings);
+    // A later scan of a release resolves the cases whose detection it shows gone (see core/cases/open-cases.ts).
+    if (key !== null) await resolveGoneDetections({ cases: opened.cases, scans: opened.scans, now: deps.now }, key);
     const text = render({ ...report, events, ...(alerts === undefined ? {} : { alerts }) }, flags.format);
     if (flags.output !== undefined) {
       try {

@@ -90,6 +90,7 @@ export function parseLintConfig(value: unknown, rules: readonly LintRule[], sour
   const known = new Set(rules.map((r) => r.id));
   for (const key of Object.keys(value)) {
     if ((SERVICE_SETTING_KEYS as readonly string[]).includes(key)) continue; // scanning, alerts, gate: service-settings.ts validates them
+    if (['vendors', 'submission', 'smtp'].includes(key)) continue; // case settings: src/core/cases/settings.ts validates them
     if (!['rules', 'overrides', 'settings', 'trust', 'exclude', '$schema'].includes(key)) throw new LintConfigError(`${source}: unknown key '${key}' (expected rules, overrides, settings, trust, exclude)`);
   }
   const config: LintConfig = { rules: {}, overrides: [], settings: {} };

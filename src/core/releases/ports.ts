@@ -6,6 +6,7 @@
 import type { TokenStore } from '../access/tokens.ts';
 import type { OutboxStore } from '../alerts/alerts.ts';
 import type { EventStore } from '../monitor/ports.ts';
+import type { CaseStore } from '../cases/ports.ts';
 import type { ScanStore } from '../scans/ports.ts';
 import type { StoreDataRecord, ImportCounts } from './export-records.ts';
 import type {
@@ -81,6 +82,8 @@ export interface OpenedStore {
   outbox: OutboxStore;
   /** API tokens (hashes) of the HTTP service. */
   tokens: TokenStore;
+  /** False-positive cases and their submissions, in the same database. */
+  cases: CaseStore;
   blobs: BlobStore;
   /** The store's location for messages (a PostgreSQL password is never shown). */
   location: string;
