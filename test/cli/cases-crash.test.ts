@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -36,6 +36,8 @@ function census(dbPath: string): { cases: number; withoutOpened: number; duplica
 
 describe('cases open and submit --send killed with SIGKILL', { timeout: 600_000 }, () => {
   it('cases open: no half case after any kill; the re-run opens each case once', async () => {
+    mkdirSync(join(scratch, 'bulk'), { recursive: true });
+    mkdirSync(join(scratch, 'copy'), { recursive: true });
     const dbPath = join(scratch, 'bulk', 'absolve.db');
     const db = `sqlite:${dbPath}`;
     const opened = await createStoreOpener({ env: {}, cwd: process.cwd() })(db, { create: true });

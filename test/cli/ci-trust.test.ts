@@ -51,6 +51,7 @@ describe('exit codes: --fail-on, pinned signers, release add and release diff', 
   });
 
   it('release add records, then exits as audit does; release diff --fail-on regression exits 1 on a newly unsigned file', () => {
+    mkdirSync(join(scratch, 'exit'), { recursive: true });
     const db = ['--db', `sqlite:${join(scratch, 'exit', 'absolve.db')}`];
     const v1 = join(scratch, 'exit-v1');
     const v2 = join(scratch, 'exit-v2');
@@ -161,6 +162,7 @@ describe('output: pipes, --output, config, the store folder, globs', () => {
   };
 
   it('a closed stdout ends quietly: audit | head -1, release show | head -1, export | head -1', () => {
+    mkdirSync(join(scratch, 'pipe'), { recursive: true });
     const db = `sqlite:${join(scratch, 'pipe', 'absolve.db')}`;
     assert.equal(absolve(['release', 'add', 'Pipe', '1', 'examples/release', '--db', db, '--fail-on', 'none']).code, 0);
     for (const command of ['audit examples/release', 'audit examples/release --format json', `release show Pipe 1 --db ${db}`, `export --db ${db}`]) {
@@ -218,6 +220,7 @@ describe('output: pipes, --output, config, the store folder, globs', () => {
 
 describe('the table at 80 columns', () => {
   it('no line of audit, release show, release list or certs exceeds COLUMNS=80 on the example release', () => {
+    mkdirSync(join(scratch, 'cols'), { recursive: true });
     const db = ['--db', `sqlite:${join(scratch, 'cols', 'absolve.db')}`];
     const env = { COLUMNS: '80' };
     const added = absolve(['release', 'add', 'Contoso App', '1.2.0', 'examples/release', ...db], { env });

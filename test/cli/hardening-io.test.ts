@@ -20,12 +20,12 @@ const APP = join(repoRoot, 'test', 'fixtures', 'pe', 'app-x64-console.exe');
 const MiB = 1024 * 1024;
 
 let runs = 0;
-function absolve(args: readonly string[], options: { cwd?: string; input?: string } = {}): { code: number | null; stdout: string; stderr: string; maxRSS: number } {
+function absolve(args: readonly string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): { code: number | null; stdout: string; stderr: string; maxRSS: number } {
   const rssFile = join(scratch, `rss-${runs++}`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', rssReporter, entry, ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ABSOLVE_TEST_RSS_FILE: rssFile, ABSOLVE_DB: '', ABSOLVE_BLOBS: '' },
+    env: { ...process.env, NO_COLOR: '1', ABSOLVE_TEST_RSS_FILE: rssFile, ABSOLVE_DB: '', ABSOLVE_BLOBS: '', ...options.env },
     // A hang guard, not a speed assertion: a read that never ends is killed and the test fails.
     timeout: 60_000,
     ...(options.input === undefined ? {} : { input: options.input }),
@@ -186,7 +186,8 @@ describe('what is printed is escaped', () => {
   copyFileSync(APP, join(dir, evil));
 
   it('table: one escaped row, no control byte, no forged row', () => {
-    const r = absolve(['audit', dir]);
+    // Wide enough that the table does not shorten the path in the middle.
+    const r = absolve(['audit', dir], { env: { COLUMNS: '300' } });
     assert.equal(r.code, 1);
     assert.ok(!hasControl(r.stdout.replace(/\n/g, '')), 'no control byte but the line ends');
     const rows = r.stdout.split('\n').filter((l) => l.includes('forged.exe'));

@@ -1,6 +1,6 @@
 /** `absolve release remove` and `absolve gc` as a user runs them, on a SQLite store with its blob folder. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -12,6 +12,7 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 describe('release remove and gc', () => {
   it('removes one release; gc deletes only blobs no release uses, and keeps recent ones unless --min-age 0', () => {
     const store = join(scratch, 'store');
+    mkdirSync(store, { recursive: true });
     const db = ['--db', `sqlite:${join(store, 'absolve.db')}`];
     const blobs = { ABSOLVE_BLOBS: join(store, 'blobs') };
     const blobPath = (sha: string): string => join(store, 'blobs', 'sha256', sha.slice(0, 2), sha.slice(2));

@@ -392,7 +392,8 @@ async function runAdd(deps: ReleaseCommandDeps, product: string, version: string
       writeJSON(deps, { schema: RELEASE_ADD_SCHEMA, outcome: result.outcome, configFile: setup.configFile, release: result.header, findings: result.findings, blobs: result.blobs, draftedCases: drafted });
     } else {
       deps.stdout.write(printableLines(renderAddTable(result, opened.location, setup.configFile, terminalWidth(deps.stdout))));
-      if (drafted.length > 0) deps.stdout.write(`Drafted ${drafted.length} case(s): ${drafted.map((c) => `#${c.id} ${c.kind} ${c.vendor}`).join(', ')} (see 'absolve cases list').\n`);
+      // One line per drafted case, so the output stays within a narrow terminal.
+      if (drafted.length > 0) deps.stdout.write(printableLines(`${drafted.map((c) => `Drafted case #${c.id}: ${c.kind} ${c.vendor}`).join('\n')}\nSee 'absolve cases list'.\n`));
     }
     // Recorded either way; the exit code then says what `absolve audit` would say about these files.
     return auditExitCode(artifacts, summarizeAudit(artifacts, setup.policy), setup.failOn);
