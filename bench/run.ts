@@ -143,14 +143,50 @@ function benchContainers(): void {
   }
 }
 
+/**
+ * `absolve --version` and `--help` as a user starts them (bin/absolve.js), next to a bare `node -e ''`: wall time,
+ * and CPU time (user + system, from /usr/bin/time when present), which a busy machine inflates far less.
+ */
+function benchStartup(): void {
+  const startupRuns = Math.max(runs, 10);
+  const withTime = existsSync('/usr/bin/time');
+  const measure = (args: string[]): { wall: number; cpu: number } => {
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < startupRuns; i++) {
+      wall.push(
+        time(() => {
+          const r = withTime ? spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] }) : spawnSync(process.execPath, args, { stdio: 'ignore' });
+          if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+          const [user, system] = (typeof r.stderr === 'string' ? r.stderr.trim().split('\n').at(-1) ?? '' : '').split(' ').map(Number);
+          cpu.push((user ?? 0) + (system ?? 0));
+        }),
+      );
+    }
+    return { wall: median(wall), cpu: median(cpu) };
+  };
+  const bin = join(root, 'bin', 'absolve.js');
+  const bare = measure(['-e', '']);
+  const line = (label: string, r: { wall: number; cpu: number }, target: string): string =>
+    `  ${label.padEnd(35)}${r.wall.toFixed(3)} s wall${withTime ? `, ${r.cpu.toFixed(2)} s CPU` : ''}${target}`;
+  console.log(`\nstart-up, medians of ${startupRuns} runs:`);
+  console.log(line("node -e ''", bare, ''));
+  for (const flag of ['--version', '--help']) {
+    const r = measure([bin, flag]);
+    console.log(line(`absolve ${flag}`, r, `   (target ≤ 0.1 s; ${(r.wall - bare.wall).toFixed(3)} s above bare Node)`));
+  }
+}
+
 function main(): void {
+  if (!existsSync(join(root, 'dist', 'app', 'cli-entry.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  benchStartup();
+  if (process.env.BENCH_ONLY_STARTUP !== undefined) return;
   for (const tool of ['openssl', 'osslsigncode']) {
     if (!have(tool)) {
       console.error(`bench: needs ${tool} (apt-get install ${tool})`);
       process.exit(2);
     }
   }
-  if (!existsSync(join(root, 'dist', 'app', 'cli-entry.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   mkdirSync(work, { recursive: true });
   console.log('bench: preparing corpus in bench/.work/ (first run signs ~300 files with osslsigncode)…');
   buildCorpus();
@@ -185,4 +221,4 @@ function main(): void {
 }
 
 main();
-await (await import('./releases.ts')).benchReleases();
+if (process.env.BENCH_ONLY_STARTUP === undefined) await (await import('./releases.ts')).benchReleases();

@@ -1,15 +1,15 @@
 /**
  * The composition root: the only module that picks concrete adapters and hands them to the CLI
  * (and, later, the server). Everything else receives what it needs as arguments.
+ *
+ * Adapters load when a command first uses them (dynamic import), so `--help`, `rules` or `classify` do not pay
+ * for the audit engine, the containers or the store drivers.
  */
 import { readFileSync } from 'node:fs';
 import { createProgram } from '../cli/program.ts';
-import { auditFiles, defaultJobs } from '../files/audit-files.ts';
-import { auditWorkerUrl, containerReaderFromSettings, type AuditSettings } from './audit-runtime.ts';
-import { loadLintConfig } from '../files/lint-config.ts';
-import { loadTrustAnchors } from '../files/trust-store.ts';
-import { walkInputs } from '../files/walk.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
+import type { AuditSettings } from './audit-runtime.ts';
+import { defaultJobs } from '../files/jobs.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -25,16 +25,17 @@ const openStore: OpenStore = async (...args) => {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = createProgram({
     version: packageVersion(),
-    walkInputs,
-    loadTrustAnchors,
-    auditFiles: (files, options) => {
+    walkInputs: async (inputs) => (await import('../files/walk.ts')).walkInputs(inputs),
+    loadTrustAnchors: async (options) => (await import('../files/trust-store.ts')).loadTrustAnchors(options),
+    auditFiles: async (files, options) => {
+      const [{ auditFiles }, { auditWorkerUrl, containerReaderFromSettings }] = await Promise.all([import('../files/audit-files.ts'), import('./audit-runtime.ts')]);
       const settings: AuditSettings = { containerLimits: options.containerLimits };
       const containers = containerReaderFromSettings(settings);
       return auditFiles(files, { ...options, workerSettings: settings }, { workerUrl: auditWorkerUrl, ...(containers === undefined ? {} : { containers }) });
     },
     defaultJobs,
     openStore,
-    loadLintConfig: (options) => loadLintConfig(options),
+    loadLintConfig: async (options) => (await import('../files/lint-config.ts')).loadLintConfig(options),
     now: () => new Date(),
     stdout: process.stdout,
     stderr: process.stderr,

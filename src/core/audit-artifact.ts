@@ -28,6 +28,7 @@ import type { ArtifactReport, Finding, HashAlgorithm, PESummary, SignatureReport
 import type { AuditLimits } from './limits.ts';
 import { LARGE_OVERLAY_BYTES, READ_CHUNK_BYTES } from './limits.ts';
 import { collectLintFacts } from './lint/collect-facts.ts';
+import { hasPEExtension } from './pe-extensions.ts';
 import { MultiHasher } from './multi-hasher.ts';
 import type { ByteSource } from './ports.ts';
 
@@ -42,14 +43,7 @@ export interface AuditArtifactOptions {
   limits: AuditLimits;
 }
 
-/** Names that promise a Windows PE; a non-PE behind one of them is a violation (a broken or disguised file). */
-const PE_EXTENSIONS = new Set(['exe', 'dll', 'sys', 'ocx', 'scr', 'cpl', 'efi', 'drv', 'mui', 'ax', 'com']);
-
-export function hasPEExtension(path: string): boolean {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return dot > 0 && PE_EXTENSIONS.has(base.slice(dot + 1).toLowerCase());
-}
+export { hasPEExtension };
 
 class SourceReadError extends Error {
   override readonly name = 'SourceReadError';

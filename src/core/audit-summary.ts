@@ -1,5 +1,5 @@
 import type { ArtifactReport, AuditSummary } from './audit.types.ts';
-import { hasPEExtension } from './audit-artifact.ts';
+import { hasPEExtension } from './pe-extensions.ts';
 
 /**
  * The default policy: every PE and every Windows Installer package (MSI, MSP) must carry a valid

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AuditArtifactOptions } from '../core/audit-artifact.ts';
 import { auditTree } from '../core/audit-tree.ts';
@@ -28,9 +27,7 @@ export interface AuditRuntime {
   workerUrl: URL;
 }
 
-export function defaultJobs(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8));
-}
+export { defaultJobs } from './jobs.ts';
 
 type SharedOptions = Omit<AuditArtifactOptions, 'path'>;
 
