@@ -230,3 +230,26 @@ describe('README', () => {
     }
   });
 });
+
+describe('shannonEntropy on unaligned views and odd lengths (word-at-a-time counting)', () => {
+  it('equals the byte-at-a-time definition for every alignment and tail length', () => {
+    let seed = 12345;
+    const backing = Uint8Array.from({ length: 4096 }, () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 16) % 37; // a skewed distribution, not uniform
+    });
+    const reference = (bytes: Uint8Array): number => {
+      const counts = new Map<number, number>();
+      for (const b of bytes) counts.set(b, (counts.get(b) ?? 0) + 1);
+      let h = 0;
+      for (const c of counts.values()) h -= (c / bytes.length) * Math.log2(c / bytes.length);
+      return Math.round(h * 10_000) / 10_000;
+    };
+    for (let start = 0; start < 8; start++) {
+      for (const length of [0, 1, 2, 3, 4, 5, 7, 64, 1001, 4000 - start]) {
+        const view = backing.subarray(start, start + length);
+        assert.equal(shannonEntropy(view), reference(view), `offset ${start}, length ${length}`);
+      }
+    }
+  });
+});
