@@ -27,7 +27,8 @@ import {
 import type { ArtifactReport, Finding, HashAlgorithm, PESummary, SignatureReport } from './audit.types.ts';
 import type { AuditLimits } from './limits.ts';
 import { LARGE_OVERLAY_BYTES, READ_CHUNK_BYTES } from './limits.ts';
-import { collectLintFacts } from './lint/collect-facts.ts';
+import { collectLintFacts, sectionRawRange } from './lint/collect-facts.ts';
+import { ByteCounts } from './lint/entropy.ts';
 import { hasPEExtension } from './pe-extensions.ts';
 import { MultiHasher } from './multi-hasher.ts';
 import type { ByteSource } from './ports.ts';
@@ -146,10 +147,20 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
   if (kept !== undefined && kept.buffer !== head.buffer) kept.set(head.subarray(0, Math.min(headLength, inMemoryEnd)));
   const authHasher = prepared.algorithms.length > 0 ? createAuthenticodeHasher(headers.authenticode, size, prepared.algorithms) : undefined;
   const checksum = new PEChecksumAccumulator(headers.authenticode.checksumOffset);
+  // Section entropy is counted from the same chunks while they are in cache, not in a second pass over `kept`.
+  const sectionCounts = kept === undefined ? [] : headers.sections.map((s) => {
+    const range = sectionRawRange(s, kept.length);
+    return range === undefined ? undefined : { ...range, counts: new ByteCounts() };
+  });
   const feed = (chunk: Uint8Array, offset: number): void => {
     hasher.update(chunk);
     authHasher?.update(chunk, offset);
     checksum.update(chunk, offset);
+    const chunkEnd = offset + chunk.length;
+    for (const s of sectionCounts) {
+      if (s === undefined || s.end <= offset || s.start >= chunkEnd) continue;
+      s.counts.add(chunk.subarray(Math.max(s.start, offset) - offset, Math.min(s.end, chunkEnd) - offset));
+    }
   };
   feed(head, 0);
   await streamRest(source, headLength, size, feed, kept);
@@ -180,7 +191,8 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
     report.signature = prepared.report;
   }
   report.findings = findings;
-  report.lintFacts = collectLintFacts({ path: options.path, image, bytes: kept, signature: prepared.signature, verdict: report.signature });
+  const sectionEntropy = sectionCounts.map((s) => (s === undefined ? null : s.counts.entropy()));
+  report.lintFacts = collectLintFacts({ path: options.path, image, bytes: kept, sectionEntropy, signature: prepared.signature, verdict: report.signature });
 }
 
 interface PreparedSignature {

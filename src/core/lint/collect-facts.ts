@@ -28,6 +28,8 @@ export interface CollectLintFactsInput {
   image?: PEImage;
   /** The bytes `image` was parsed from (the whole file, or a prefix holding every section's raw data). */
   bytes?: Uint8Array;
+  /** Each section's entropy when the caller measured it while reading (index = section index; null: no raw data). */
+  sectionEntropy?: ReadonlyArray<number | null>;
   /** The parsed primary signature, when there is one. */
   signature?: AuthenticodeSignature;
   /** Its verdict (or the report's signature block, which also covers unsigned / malformed files). */
@@ -44,7 +46,7 @@ const KNOWN_UNSIGNED_ATTRIBUTES: ReadonlySet<string> = new Set([OID.counterSigna
 export function collectLintFacts(input: CollectLintFactsInput): LintFacts {
   const facts: LintFacts = {
     path: input.path,
-    pe: input.image !== undefined && input.bytes !== undefined ? collectPEFacts(input.image, input.bytes) : null,
+    pe: input.image !== undefined && input.bytes !== undefined ? collectPEFacts(input.image, input.bytes, input.sectionEntropy) : null,
     signature: collectSignatureFacts(input),
   };
   if (input.container !== undefined) facts.container = input.container;
@@ -55,12 +57,20 @@ export function collectLintFacts(input: CollectLintFactsInput): LintFacts {
 // PE content
 // ---------------------------------------------------------------------------------------------
 
-function collectPEFacts(image: PEImage, bytes: Uint8Array): PEFacts {
+/**
+ * The file range of a section's raw data inside `length` bytes, or undefined when it has none. PointerToRawData 0
+ * means "uninitialised" whatever SizeOfRawData says ([PECOFF] Section Table).
+ */
+export function sectionRawRange(s: { pointerToRawData: number; sizeOfRawData: number }, length: number): { start: number; end: number } | undefined {
+  const end = Math.min(length, s.pointerToRawData + s.sizeOfRawData);
+  return s.sizeOfRawData > 0 && s.pointerToRawData > 0 && s.pointerToRawData < end ? { start: s.pointerToRawData, end } : undefined;
+}
+
+function collectPEFacts(image: PEImage, bytes: Uint8Array, measuredEntropy: ReadonlyArray<number | null> | undefined): PEFacts {
   const h = image.headers;
-  const sections: SectionFacts[] = h.sections.map((s) => {
-    const end = Math.min(bytes.length, s.pointerToRawData + s.sizeOfRawData);
-    // PointerToRawData 0 means "uninitialised" whatever SizeOfRawData says ([PECOFF] Section Table).
-    const raw = s.sizeOfRawData > 0 && s.pointerToRawData > 0 && s.pointerToRawData < end ? bytes.subarray(s.pointerToRawData, end) : undefined;
+  const sections: SectionFacts[] = h.sections.map((s, i) => {
+    const range = sectionRawRange(s, bytes.length);
+    const measured = measuredEntropy?.[i];
     return {
       name: s.name,
       virtualAddress: s.virtualAddress,
@@ -69,7 +79,7 @@ function collectPEFacts(image: PEImage, bytes: Uint8Array): PEFacts {
       readable: s.readable,
       writable: s.writable,
       executable: s.executable,
-      entropy: raw === undefined ? null : shannonEntropy(raw),
+      entropy: measured !== undefined ? measured : range === undefined ? null : shannonEntropy(bytes.subarray(range.start, range.end)),
     };
   });
 
