@@ -36,6 +36,8 @@ export interface FuzzOptions {
   /** Where failing inputs are saved (one folder per target). */
   outDir: string;
   log: (line: string) => void;
+  /** Stops the run early (Ctrl-C): running threads are stopped, the cases they finished are counted. */
+  signal?: AbortSignal;
 }
 
 export interface FuzzFailure {
@@ -123,10 +125,17 @@ export async function runFuzz(options: FuzzOptions): Promise<TargetResult[]> {
       let settled = false;
       let startupError: string | undefined;
 
-      const settle = (reason: 'done' | 'hang' | 'exit'): void => {
+      const settle = (reason: 'done' | 'hang' | 'exit' | 'stopped'): void => {
         if (settled) return;
         settled = true;
         clearInterval(watchdog);
+        options.signal?.removeEventListener('abort', stop);
+        if (reason === 'stopped') {
+          result.workerSeconds += (performance.now() - started) / 1000;
+          result.cases += Atomics.load(counters, 1);
+          resolve();
+          return;
+        }
         if (reason !== 'done' && Atomics.load(counters, 0) === -1) {
           reject(new Error(`fuzz worker for ${job.target.name} ${reason === 'hang' ? 'did not start' : 'failed to start'}${startupError === undefined ? '' : `: ${startupError}`}`));
           return;
@@ -180,10 +189,15 @@ export async function runFuzz(options: FuzzOptions): Promise<TargetResult[]> {
         }
       });
       worker.on('exit', () => settle(finished ? 'done' : 'exit'));
+      const stop = (): void => {
+        settle('stopped');
+        void worker.terminate();
+      };
+      options.signal?.addEventListener('abort', stop);
     });
 
   const pool = Array.from({ length: Math.max(1, options.workers) }, async () => {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+    for (let job = queue.shift(); job !== undefined && options.signal?.aborted !== true; job = queue.shift()) {
       await runJob(job);
       const r = results.get(job.target.name) as TargetResult;
       options.log(`  ${r.target}: ${r.cases.toLocaleString('en')} cases, ${(r.cases / Math.max(r.workerSeconds, 1e-9)).toFixed(0)} cases/s per thread, ${r.failures.length} failures`);

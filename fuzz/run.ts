@@ -32,7 +32,11 @@ const root = join(import.meta.dirname, '..');
 const started = performance.now();
 const casesPerTarget = Number(values.cases);
 console.log(`fuzz: ${casesPerTarget.toLocaleString('en')} cases per parser, ${values.workers} worker threads, seed ${values.seed}`);
+// Ctrl-C (or SIGTERM) ends the run early and still prints what was done.
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
 const results = await runFuzz({
+  signal: stop.signal,
   targetsModule: new URL('./targets.ts', import.meta.url).href,
   only: values.only === '' ? [] : values.only.split(','),
   casesPerTarget,
@@ -53,6 +57,6 @@ for (const r of results) {
   const count = (kind: string): number => r.failures.filter((f) => f.kind === kind).length;
   console.log(`| ${r.target} | ${r.cases.toLocaleString('en')} | ${Math.round(r.cases / Math.max(r.workerSeconds, 1e-9)).toLocaleString('en')} | ${r.passed.toLocaleString('en')} | ${r.rejected.toLocaleString('en')} | ${count('crash')} | ${count('hang')} | ${count('memory')} | ${r.slowestMs.toFixed(0)} ms |`);
 }
-console.log(`\nfuzz: ${seconds.toFixed(0)} s wall time`);
+console.log(`\nfuzz: ${seconds.toFixed(0)} s wall time${stop.signal.aborted ? ' (stopped early)' : ''}`);
 if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ seed: Number(values.seed), casesPerTarget, seconds, results }, null, 2)}\n`);
 process.exitCode = results.some((r) => r.failures.length > 0) ? 1 : 0;
