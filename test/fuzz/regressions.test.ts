@@ -13,7 +13,7 @@ const regressions = join(import.meta.dirname, '..', 'fixtures', 'fuzz-regression
 
 describe('fuzz regressions', () => {
   it('saved inputs belong to a parser of the fuzz table', () => {
-    const folders = existsSync(regressions) ? readdirSync(regressions) : [];
+    const folders = existsSync(regressions) ? readdirSync(regressions, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
     for (const folder of folders) assert.ok(FUZZ_TARGETS.some((t) => t.name === folder), `${folder}: no such fuzz target`);
   });
 
