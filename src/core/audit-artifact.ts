@@ -135,7 +135,7 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
 
   report.format = 'pe';
   const findings: Finding[] = [];
-  const prepared = await prepareSignature(source, headers, size, options, findings);
+  const prepared = await prepareSignature(source, head, headers, size, options, findings);
 
   // Memory: the image (headers and section data) is kept for parsePE; a large overlay (installer
   // payloads, appended archives) is only streamed through one reused buffer.
@@ -209,6 +209,7 @@ export function statusOnly(status: 'unsigned' | 'malformed', reasonCode: string,
 
 async function prepareSignature(
   source: ByteSource,
+  head: Uint8Array,
   headers: PEHeaders,
   size: number,
   options: AuditArtifactOptions,
@@ -230,8 +231,14 @@ async function prepareSignature(
   if (table.offset + table.size > size) {
     return { algorithms: [], report: statusOnly('malformed', 'PE_BAD_SECURITY_DIRECTORY', 'the certificate table runs past the end of the file') };
   }
-  const tableBytes = new Uint8Array(table.size);
-  await readExactly(source, tableBytes, table.offset);
+  // A small file's table is already in the first chunk: no second read, no copy (`head` is never written again).
+  let tableBytes: Uint8Array;
+  if (table.offset + table.size <= head.length) {
+    tableBytes = head.subarray(table.offset, table.offset + table.size);
+  } else {
+    tableBytes = new Uint8Array(table.size);
+    await readExactly(source, tableBytes, table.offset);
+  }
   try {
     const entries = parseWinCertificates(tableBytes);
     const signedData = entries.filter((e) => e.certificateType === 0x0002);

@@ -346,7 +346,25 @@ function keyFacts(cert: CertificateInfo): Pick<CertificateFacts, 'keyAlgorithm' 
   return out;
 }
 
+/**
+ * A release signs most files with the same few certificates: their facts (two thumbprint hashes, dates, key) are
+ * computed once per certificate and copied out, keyed by the DER itself.
+ */
+const MAX_CACHED_CERTIFICATES = 256;
+const certificateCache = new Map<string, CertificateFacts>();
+
 function certificateFacts(cert: CertificateInfo): CertificateFacts {
+  const id = latin1.decode(cert.der);
+  let facts = certificateCache.get(id);
+  if (facts === undefined) {
+    facts = computeCertificateFacts(cert);
+    if (certificateCache.size >= MAX_CACHED_CERTIFICATES) certificateCache.delete(certificateCache.keys().next().value as string);
+    certificateCache.set(id, facts);
+  }
+  return { ...facts, extendedKeyUsage: facts.extendedKeyUsage === null ? null : [...facts.extendedKeyUsage] };
+}
+
+function computeCertificateFacts(cert: CertificateInfo): CertificateFacts {
   const t = thumbprints(cert);
   const out: CertificateFacts = {
     subject: cert.subject,
