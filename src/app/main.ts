@@ -1,19 +1,18 @@
 /**
  * The composition root: the only module that picks concrete adapters and hands them to the CLI
  * (and, later, the server). Everything else receives what it needs as arguments.
+ *
+ * Adapters load when a command first uses them (dynamic import), so `--help`, `rules` or `classify` do not pay
+ * for the audit engine, the containers or the store drivers.
  */
 import { readFileSync } from 'node:fs';
 import { createProgram } from '../cli/program.ts';
-import { auditFiles, defaultJobs } from '../files/audit-files.ts';
-import { auditWorkerUrl, containerReaderFromSettings, type AuditSettings } from './audit-runtime.ts';
-import { loadLintConfig } from '../files/lint-config.ts';
-import { loadTrustAnchors, trustStoreStatus } from '../files/trust-store.ts';
-import { defaultTrustStoreDir, importMicrosoftTrustStore, MICROSOFT_TRUST_BASE_URL, updateMicrosoftTrustStore } from '../files/microsoft-trust-store.ts';
-import { walkInputs } from '../files/walk.ts';
+import { MICROSOFT_TRUST_BASE_URL } from '../files/microsoft-trust-store.ts';
 import { scanDeps } from './scan-runtime.ts';
-import { openRegularTextStream } from '../files/read-input.ts';
 import { caseDeps } from './case-runtime.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
+import type { AuditSettings } from './audit-runtime.ts';
+import { defaultJobs } from '../files/jobs.ts';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -29,23 +28,30 @@ const openStore: OpenStore = async (...args) => {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = createProgram({
     version: packageVersion(),
-    walkInputs,
-    loadTrustAnchors,
+    walkInputs: async (inputs, options) => (await import('../files/walk.ts')).walkInputs(inputs, options),
+    loadTrustAnchors: async (options) => (await import('../files/trust-store.ts')).loadTrustAnchors(options),
     trustStore: {
       defaultBaseUrl: process.env.ABSOLVE_TRUST_BASE_URL ?? MICROSOFT_TRUST_BASE_URL,
-      update: ({ baseUrl, onProgress }) => updateMicrosoftTrustStore(defaultTrustStoreDir(), baseUrl, onProgress === undefined ? {} : { onProgress }),
-      importFrom: ({ from, onProgress }) => importMicrosoftTrustStore(defaultTrustStoreDir(), from, onProgress === undefined ? {} : { onProgress }),
-      status: () => trustStoreStatus(),
+      update: async ({ baseUrl, onProgress }) => {
+        const { defaultTrustStoreDir, updateMicrosoftTrustStore } = await import('../files/microsoft-trust-store.ts');
+        return updateMicrosoftTrustStore(defaultTrustStoreDir(), baseUrl, onProgress === undefined ? {} : { onProgress });
+      },
+      importFrom: async ({ from, onProgress }) => {
+        const { defaultTrustStoreDir, importMicrosoftTrustStore } = await import('../files/microsoft-trust-store.ts');
+        return importMicrosoftTrustStore(defaultTrustStoreDir(), from, onProgress === undefined ? {} : { onProgress });
+      },
+      status: async () => (await import('../files/trust-store.ts')).trustStoreStatus(),
     },
-    auditFiles: (files, options) => {
+    auditFiles: async (files, options) => {
+      const [{ auditFiles }, { auditWorkerUrl, containerReaderFromSettings }] = await Promise.all([import('../files/audit-files.ts'), import('./audit-runtime.ts')]);
       const settings: AuditSettings = { containerLimits: options.containerLimits };
       const containers = containerReaderFromSettings(settings);
       return auditFiles(files, { ...options, workerSettings: settings }, { workerUrl: auditWorkerUrl, containers });
     },
     defaultJobs,
     openStore,
-    openInputText: openRegularTextStream,
-    loadLintConfig: (options) => loadLintConfig(options),
+    openInputText: async (path, what) => (await import('../files/read-input.ts')).openRegularTextStream(path, what),
+    loadLintConfig: async (options) => (await import('../files/lint-config.ts')).loadLintConfig(options),
     scan: scanDeps(process.env),
     startServer: async (options) => {
       const { startServer } = await import('./serve-runtime.ts');

@@ -30,7 +30,9 @@ import {
 import type { ArtifactReport, Finding, HashAlgorithm, PESummary, SignatureReport } from './audit.types.ts';
 import type { AuditLimits } from './limits.ts';
 import { LARGE_OVERLAY_BYTES, READ_CHUNK_BYTES } from './limits.ts';
-import { collectLintFacts } from './lint/collect-facts.ts';
+import { collectLintFacts, sectionRawRange } from './lint/collect-facts.ts';
+import { ByteCounts } from './lint/entropy.ts';
+import { hasPEExtension } from './pe-extensions.ts';
 import { MultiHasher } from './multi-hasher.ts';
 import type { ByteSource } from './ports.ts';
 
@@ -47,14 +49,7 @@ export interface AuditArtifactOptions {
   verificationPolicy?: VerificationPolicy;
 }
 
-/** Names that promise a Windows PE; a non-PE behind one of them is a violation (a broken or disguised file). */
-const PE_EXTENSIONS = new Set(['exe', 'dll', 'sys', 'ocx', 'scr', 'cpl', 'efi', 'drv', 'mui', 'ax', 'com']);
-
-export function hasPEExtension(path: string): boolean {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return dot > 0 && PE_EXTENSIONS.has(base.slice(dot + 1).toLowerCase());
-}
+export { hasPEExtension };
 
 class SourceReadError extends Error {
   override readonly name = 'SourceReadError';
@@ -145,7 +140,7 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
 
   report.format = 'pe';
   const findings: Finding[] = [];
-  const prepared = await prepareSignature(source, headers, size, options, findings);
+  const prepared = await prepareSignature(source, head, headers, size, options, findings);
 
   // Memory: the image (headers and section data) is kept for parsePE; a large overlay (installer
   // payloads, appended archives) is only streamed through one reused buffer.
@@ -160,10 +155,20 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
   const digestable = headers.authenticode.certificateTable === undefined || prepared.signature !== undefined;
   const authHasher = digestable ? createAuthenticodeHasher(headers.authenticode, size, [...new Set<DigestAlgorithm>([...prepared.algorithms, 'sha256'])]) : undefined;
   const checksum = new PEChecksumAccumulator(headers.authenticode.checksumOffset);
+  // Section entropy is counted from the same chunks while they are in cache, not in a second pass over `kept`.
+  const sectionCounts = kept === undefined ? [] : headers.sections.map((s) => {
+    const range = sectionRawRange(s, kept.length);
+    return range === undefined ? undefined : { ...range, counts: new ByteCounts() };
+  });
   const feed = (chunk: Uint8Array, offset: number): void => {
     hasher.update(chunk);
     authHasher?.update(chunk, offset);
     checksum.update(chunk, offset);
+    const chunkEnd = offset + chunk.length;
+    for (const s of sectionCounts) {
+      if (s === undefined || s.end <= offset || s.start >= chunkEnd) continue;
+      s.counts.add(chunk.subarray(Math.max(s.start, offset) - offset, Math.min(s.end, chunkEnd) - offset));
+    }
   };
   feed(head, 0);
   await streamRest(source, headLength, size, feed, kept);
@@ -205,8 +210,9 @@ async function auditInto(report: ArtifactReport, source: ByteSource, options: Au
   }
   findings.push(...malformedNestedFindings(report.signature));
   report.findings = findings;
+  const sectionEntropy = sectionCounts.map((s) => (s === undefined ? null : s.counts.entropy()));
   // The verifier's own verdict carries whether the timestamp verified; the report keeps only its time.
-  report.lintFacts = collectLintFacts({ path: options.path, image, bytes: kept, signature: prepared.signature, verdict: verdict === undefined ? report.signature : { ...verdict, reason: report.signature.reason } });
+  report.lintFacts = collectLintFacts({ path: options.path, image, bytes: kept, sectionEntropy, signature: prepared.signature, verdict: verdict === undefined ? report.signature : { ...verdict, reason: report.signature.reason } });
 }
 
 interface PreparedSignature {
@@ -223,6 +229,7 @@ export function statusOnly(status: 'unsigned' | 'malformed', reasonCode: string,
 
 async function prepareSignature(
   source: ByteSource,
+  head: Uint8Array,
   headers: PEHeaders,
   size: number,
   options: AuditArtifactOptions,
@@ -244,8 +251,14 @@ async function prepareSignature(
   if (table.offset + table.size > size) {
     return { algorithms: [], report: statusOnly('malformed', 'PE_BAD_SECURITY_DIRECTORY', 'the certificate table runs past the end of the file') };
   }
-  const tableBytes = new Uint8Array(table.size);
-  await readExactly(source, tableBytes, table.offset);
+  // A small file's table is already in the first chunk: no second read, no copy (`head` is never written again).
+  let tableBytes: Uint8Array;
+  if (table.offset + table.size <= head.length) {
+    tableBytes = head.subarray(table.offset, table.offset + table.size);
+  } else {
+    tableBytes = new Uint8Array(table.size);
+    await readExactly(source, tableBytes, table.offset);
+  }
   try {
     const entries = parseWinCertificates(tableBytes);
     const signedData = entries.filter((e) => e.certificateType === 0x0002);

@@ -1,5 +1,5 @@
 import type { ArtifactReport, AuditSummary, Finding } from './audit.types.ts';
-import { hasPEExtension } from './audit-artifact.ts';
+import { hasPEExtension } from './pe-extensions.ts';
 
 /**
  * What the gate accepts knowingly: `--allow-unaudited <finding-id>` (repeatable). Every other error-level

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { VerificationPolicy } from '../authenticode/index.ts';
 import type { AuditArtifactOptions } from '../core/audit-artifact.ts';
@@ -30,9 +29,7 @@ export interface AuditRuntime {
   workerUrl: URL;
 }
 
-export function defaultJobs(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8));
-}
+export { defaultJobs } from './jobs.ts';
 
 type SharedOptions = Omit<AuditArtifactOptions, 'path'>;
 

@@ -203,14 +203,12 @@ describe('hostile archives', () => {
 
   it('zip/bomb.zip: the 1 GiB declaration is a finding, nothing is expanded, RSS stays flat', async () => {
     const rss = process.memoryUsage().rss;
-    const started = performance.now();
     const { listing, failures } = await listAndRead('zip/bomb.zip');
     assert.deepEqual(listing.members.map((m) => m.size), [entry('zip/bomb.zip').sevenZip?.listing[0]?.size]);
     assert.equal(listing.members[0]?.size, 1024 ** 3);
     assert.deepEqual(ids(listing.findings), ['ABS-CONTAINER-BOMB']);
     assert.ok(failures.get('zeros-1GiB.bin') instanceof LimitExceededError);
     assert.ok(process.memoryUsage().rss - rss < 256 * 1024 ** 2, 'RSS growth under 256 MiB');
-    assert.ok(performance.now() - started < 2000);
   });
 
   it('zip/lying-size.zip: a member inflating past its declared 1 MiB is stopped while inflating', async () => {

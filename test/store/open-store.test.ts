@@ -58,7 +58,7 @@ describe('store URLs', () => {
     assert.ok(existsSync(join(scratch, 'flag', 'f.db')));
   });
 
-  it('a PGlite store is created in a folder whose parents do not exist yet with createFolders, and reopened', { timeout: 60_000 }, async () => {
+  it('a PGlite store is created in a folder whose parents do not exist yet with createFolders, and reopened', async () => {
     const open = createStoreOpener({ env: {}, cwd: scratch });
     await assert.rejects(open('pglite:deep/er/pgdata', { create: false }), (e) => isReleaseError(e, 'STORE_NOT_FOUND'));
     await assert.rejects(open('pglite:deep/er/pgdata', { create: true }), (e) => isReleaseError(e, 'STORE_FOLDER_MISSING'));

@@ -4,7 +4,7 @@
  * Pure lookup, no I/O besides writing the answer; the exit code stays 0 for any name.
  */
 import { Option, type Command } from 'commander';
-import { classifyDetection, type DetectionClassification } from '../../core/detections/index.ts';
+import type { DetectionClassification } from '../../core/detections/index.ts';
 
 export interface ClassifyCommandDeps {
   stdout: NodeJS.WritableStream;
@@ -41,7 +41,9 @@ export function registerClassifyCommand(program: Command, deps: ClassifyCommandD
     .argument('<engine>', 'engine name as VirusTotal shows it (e.g. Microsoft, ESET-NOD32, "CrowdStrike Falcon")')
     .argument('<detection-name>', 'the detection name the engine reported (quote it if it contains spaces)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action((engine: string, detectionName: string, flags: ClassifyFlags) => {
+    .action(async (engine: string, detectionName: string, flags: ClassifyFlags) => {
+      // The rule table loads when the command runs, not for every `absolve` start (--help, audit).
+      const { classifyDetection } = await import('../../core/detections/index.ts');
       const result = classifyDetection(engine, detectionName);
       deps.stdout.write(flags.format === 'json' ? renderClassificationJSON(result) : renderClassificationTable(result));
     });

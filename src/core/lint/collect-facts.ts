@@ -30,6 +30,8 @@ export interface CollectLintFactsInput {
   image?: PEImage;
   /** The bytes `image` was parsed from (the whole file, or a prefix holding every section's raw data). */
   bytes?: Uint8Array;
+  /** Each section's entropy when the caller measured it while reading (index = section index; null: no raw data). */
+  sectionEntropy?: ReadonlyArray<number | null>;
   /** The parsed primary signature, when there is one. */
   signature?: AuthenticodeSignature;
   /** Its verdict (or the report's signature block, which also covers unsigned / malformed files). */
@@ -46,7 +48,7 @@ const KNOWN_UNSIGNED_ATTRIBUTES: ReadonlySet<string> = new Set([OID.counterSigna
 export function collectLintFacts(input: CollectLintFactsInput): LintFacts {
   const facts: LintFacts = {
     path: input.path,
-    pe: input.image !== undefined && input.bytes !== undefined ? collectPEFacts(input.image, input.bytes) : null,
+    pe: input.image !== undefined && input.bytes !== undefined ? collectPEFacts(input.image, input.bytes, input.sectionEntropy) : null,
     signature: collectSignatureFacts(input),
   };
   if (input.container !== undefined) facts.container = input.container;
@@ -60,12 +62,20 @@ export function collectLintFacts(input: CollectLintFactsInput): LintFacts {
 /** Data directories that are tables of their own section: resources (2), exception table (3, .pdata), base relocations (5). */
 const SECTION_TABLE_DIRECTORIES = new Set([2, 3, 5]);
 
-function collectPEFacts(image: PEImage, bytes: Uint8Array): PEFacts {
+/**
+ * The file range of a section's raw data inside `length` bytes, or undefined when it has none. PointerToRawData 0
+ * means "uninitialised" whatever SizeOfRawData says ([PECOFF] Section Table).
+ */
+export function sectionRawRange(s: { pointerToRawData: number; sizeOfRawData: number }, length: number): { start: number; end: number } | undefined {
+  const end = Math.min(length, s.pointerToRawData + s.sizeOfRawData);
+  return s.sizeOfRawData > 0 && s.pointerToRawData > 0 && s.pointerToRawData < end ? { start: s.pointerToRawData, end } : undefined;
+}
+
+function collectPEFacts(image: PEImage, bytes: Uint8Array, measuredEntropy: ReadonlyArray<number | null> | undefined): PEFacts {
   const h = image.headers;
-  const sections: SectionFacts[] = h.sections.map((s) => {
-    const end = Math.min(bytes.length, s.pointerToRawData + s.sizeOfRawData);
-    // PointerToRawData 0 means "uninitialised" whatever SizeOfRawData says ([PECOFF] Section Table).
-    const raw = s.sizeOfRawData > 0 && s.pointerToRawData > 0 && s.pointerToRawData < end ? bytes.subarray(s.pointerToRawData, end) : undefined;
+  const sections: SectionFacts[] = h.sections.map((s, i) => {
+    const range = sectionRawRange(s, bytes.length);
+    const measured = measuredEntropy?.[i];
     const extent = s.virtualSize > 0 ? s.virtualSize : s.sizeOfRawData;
     return {
       name: s.name,
@@ -75,7 +85,7 @@ function collectPEFacts(image: PEImage, bytes: Uint8Array): PEFacts {
       readable: s.readable,
       writable: s.writable,
       executable: s.executable,
-      entropy: raw === undefined ? null : shannonEntropy(raw),
+      entropy: measured !== undefined ? measured : range === undefined ? null : shannonEntropy(bytes.subarray(range.start, range.end)),
       // Which table fills most of the section ([PECOFF] Optional Header Data Directories), whatever its name.
       table:
         s.executable || extent === 0
@@ -352,7 +362,25 @@ function keyFacts(cert: CertificateInfo): Pick<CertificateFacts, 'keyAlgorithm' 
   return out;
 }
 
+/**
+ * A release signs most files with the same few certificates: their facts (two thumbprint hashes, dates, key) are
+ * computed once per certificate and copied out, keyed by the DER itself.
+ */
+const MAX_CACHED_CERTIFICATES = 256;
+const certificateCache = new Map<string, CertificateFacts>();
+
 function certificateFacts(cert: CertificateInfo): CertificateFacts {
+  const id = latin1.decode(cert.der);
+  let facts = certificateCache.get(id);
+  if (facts === undefined) {
+    facts = computeCertificateFacts(cert);
+    if (certificateCache.size >= MAX_CACHED_CERTIFICATES) certificateCache.delete(certificateCache.keys().next().value as string);
+    certificateCache.set(id, facts);
+  }
+  return { ...facts, extendedKeyUsage: facts.extendedKeyUsage === null ? null : [...facts.extendedKeyUsage] };
+}
+
+function computeCertificateFacts(cert: CertificateInfo): CertificateFacts {
   const t = thumbprints(cert);
   const out: CertificateFacts = {
     subject: cert.subject,

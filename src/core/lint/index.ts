@@ -1,5 +1,7 @@
 // Public surface of the lint rules (explicit named exports, style.md practice 13).
-export { collectLintFacts, type CollectLintFactsInput, type VerdictLike } from './collect-facts.ts';
+// collect-facts (the PE and Authenticode side of linting) is imported from its module by the audit: re-exporting
+// it here would load the parsers into every command that only needs the rule table.
+export type { CollectLintFactsInput, VerdictLike } from './collect-facts.ts';
 export {
   DEFAULT_RULE_PARAMETERS,
   EMPTY_LINT_CONFIG,

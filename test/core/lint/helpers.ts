@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import { isParseError } from '../../../src/binary/index.ts';
 import { computeAuthenticodeDigest, parseAuthenticodeSignature, requiredDigestAlgorithms, verifyAuthenticode, type AuthenticodeSignature, type SignatureVerdict } from '../../../src/authenticode/index.ts';
 import { parsePE, parseWinCertificates } from '../../../src/formats/pe/index.ts';
-import { collectLintFacts, DEFAULT_RULE_PARAMETERS, EMPTY_LINT_CONFIG, evaluateLint, type LintFacts, type LintResult, type RuleParameters } from '../../../src/core/lint/index.ts';
+import { collectLintFacts } from '../../../src/core/lint/collect-facts.ts';
+import { DEFAULT_RULE_PARAMETERS, EMPTY_LINT_CONFIG, evaluateLint, type LintFacts, type LintResult, type RuleParameters } from '../../../src/core/lint/index.ts';
 import { pemToDer, pki, repoRoot } from '../../support/fixtures.ts';
 
 export const lintFixtures = join(repoRoot, 'test', 'fixtures', 'lint');

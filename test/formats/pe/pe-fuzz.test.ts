@@ -5,6 +5,8 @@
  *
  * Deterministic: the seed defaults to a constant; set PE_FUZZ_SEED=<n> to explore, and a failure prints the
  * seed, case number and mutation so it reproduces exactly. PE_FUZZ_SCALE=<k> multiplies the random cases.
+ * No clock here: slow-case hunting (a per-case deadline in a worker) is `npm run fuzz`'s job (fuzz/README.md);
+ * a hang in this file is caught by the test runner.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -117,14 +119,11 @@ function expectValueOrParseError(what: string, run: () => unknown): ParseError |
 
 interface Stats {
   cases: number;
-  slowestMs: number;
-  slowest: string;
   threw: number;
 }
 
 /** One case: headers, whole-file parse and a prefix parse; checks the properties described at the top. */
-function checkPE(input: Uint8Array, label: string, stats: Stats): void {
-  const start = performance.now();
+function checkPE(input: Uint8Array, stats: Stats): void {
   const headersError = expectValueOrParseError('parsePEHeaders', () => parsePEHeaders(input));
   let anomalyIds: string[] = [];
   const peError = expectValueOrParseError('parsePE', () => {
@@ -136,24 +135,13 @@ function checkPE(input: Uint8Array, label: string, stats: Stats): void {
   const unknown = anomalyIds.filter((id) => !ANOMALY_IDS.has(id));
   if (unknown.length > 0) throw new FuzzFailure(`unknown anomaly ids ${unknown.join()}`);
   expectValueOrParseError('parsePEHeaders(prefix)', () => parsePEHeaders(input.subarray(0, 512), input.length));
-  const ms = performance.now() - start;
   stats.cases++;
   if (headersError !== undefined) stats.threw++;
-  if (ms > stats.slowestMs) {
-    stats.slowestMs = ms;
-    stats.slowest = label;
-  }
 }
 
 function checkCertificates(input: Uint8Array, stats: Stats): void {
-  const start = performance.now();
   if (expectValueOrParseError('parseWinCertificates', () => parseWinCertificates(input)) !== undefined) stats.threw++;
   stats.cases++;
-  const ms = performance.now() - start;
-  if (ms > stats.slowestMs) {
-    stats.slowestMs = ms;
-    stats.slowest = 'parseWinCertificates';
-  }
 }
 
 const INTERESTING_DWORDS = [0, 0xffffffff, 0x7fffffff, 0x80000000, 1];
@@ -162,7 +150,7 @@ const INTERESTING_WORDS = [0, 0xffff, 0x7fff, 0x8000];
 describe(`PE fuzz (seed ${SEED}; rerun with PE_FUZZ_SEED=${SEED})`, () => {
   const bases = loadBases();
   const tables = certificateTables(bases);
-  const stats: Stats = { cases: 0, slowestMs: 0, slowest: '', threw: 0 };
+  const stats: Stats = { cases: 0, threw: 0 };
   const random = prng(SEED);
   const int = (n: number): number => Math.floor(random() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
@@ -177,8 +165,6 @@ describe(`PE fuzz (seed ${SEED}; rerun with PE_FUZZ_SEED=${SEED})`, () => {
     }
   };
 
-  const started = performance.now();
-
   it('interesting dwords at every header dword, interesting words at every header word', () => {
     let n = 0;
     for (const base of bases) {
@@ -186,14 +172,14 @@ describe(`PE fuzz (seed ${SEED}; rerun with PE_FUZZ_SEED=${SEED})`, () => {
         for (const value of INTERESTING_DWORDS) {
           const input = base.bytes.slice();
           new DataView(input.buffer).setUint32(at, value, true);
-          run(`${base.name}: dword 0x${value.toString(16)} at ${at}`, n++, () => checkPE(input, `${base.name} dword@${at}`, stats));
+          run(`${base.name}: dword 0x${value.toString(16)} at ${at}`, n++, () => checkPE(input, stats));
         }
       }
       for (let at = 0; at + 2 <= base.headerEnd; at += 2) {
         for (const value of INTERESTING_WORDS) {
           const input = base.bytes.slice();
           new DataView(input.buffer).setUint16(at, value, true);
-          run(`${base.name}: word 0x${value.toString(16)} at ${at}`, n++, () => checkPE(input, `${base.name} word@${at}`, stats));
+          run(`${base.name}: word 0x${value.toString(16)} at ${at}`, n++, () => checkPE(input, stats));
         }
       }
     }
@@ -208,7 +194,7 @@ describe(`PE fuzz (seed ${SEED}; rerun with PE_FUZZ_SEED=${SEED})`, () => {
       for (const length of lengths) {
         if (length < 0 || length > base.bytes.length) continue;
         const input = base.bytes.subarray(0, length);
-        run(`${base.name}: truncated to ${length}`, n++, () => checkPE(input, `${base.name} cut@${length}`, stats));
+        run(`${base.name}: truncated to ${length}`, n++, () => checkPE(input, stats));
         // And as a prefix of the untruncated file (headers must still resolve or report PE_TRUNCATED).
         run(`${base.name}: prefix ${length} of ${base.bytes.length}`, n++, () => {
           expectValueOrParseError('parsePEHeaders(prefix)', () => parsePEHeaders(input, base.bytes.length));
@@ -263,7 +249,7 @@ describe(`PE fuzz (seed ${SEED}; rerun with PE_FUZZ_SEED=${SEED})`, () => {
       const length = random() < 0.15 ? int(input.length + 1) : input.length;
       if (length !== input.length) steps.push(`truncate to ${length}`);
       const label = `${base.name}: ${steps.join(', ')}`;
-      run(label, n, () => checkPE(input.subarray(0, length), label, stats));
+      run(label, n, () => checkPE(input.subarray(0, length), stats));
     }
   });
 
@@ -279,7 +265,7 @@ describe(`PE fuzz (seed ${SEED}; rerun with PE_FUZZ_SEED=${SEED})`, () => {
       if (lfanew >= 0x40) input.set([0x50, 0x45, 0, 0], lfanew);
       // Keep the optional header magic valid half of the time so the section table is reached.
       if (random() < 0.5 && lfanew + 26 <= length) new DataView(input.buffer).setUint16(lfanew + 24, pick([0x10b, 0x20b]), true);
-      run(`garbage length ${length} e_lfanew ${lfanew}`, n, () => checkPE(input, `garbage ${length}`, stats));
+      run(`garbage length ${length} e_lfanew ${lfanew}`, n, () => checkPE(input, stats));
     }
   });
 
@@ -305,10 +291,8 @@ describe(`PE fuzz (seed ${SEED}; rerun with PE_FUZZ_SEED=${SEED})`, () => {
     }
   });
 
-  it(`ran at least 20,000 cases with no slow case`, () => {
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`PE fuzz: ${stats.cases} cases (${stats.threw} threw ParseError) in ${seconds.toFixed(1)} s; slowest ${stats.slowestMs.toFixed(1)} ms (${stats.slowest}); seed ${SEED}`);
+  it(`ran at least 20,000 cases`, () => {
+    console.log(`PE fuzz: ${stats.cases} cases (${stats.threw} threw ParseError); seed ${SEED}`);
     assert.ok(stats.cases >= 20000 * Math.min(1, SCALE), `only ${stats.cases} cases`);
-    assert.ok(stats.slowestMs < 250, `slowest case took ${stats.slowestMs} ms: ${stats.slowest} (seed ${SEED})`);
   });
 });
