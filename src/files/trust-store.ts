@@ -1,3 +1,4 @@
+import type { TrustStoreStatus } from '../core/trust-status.ts';
 import { X509Certificate } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -121,24 +122,6 @@ async function loadAnchorPaths(paths: readonly string[]): Promise<Uint8Array[]> 
   return anchors;
 }
 
-export interface TrustStoreStatus {
-  defaultStore: 'microsoft' | 'node';
-  dir: string;
-  microsoft: null | {
-    thisUpdate: Date;
-    nextUpdate: Date | null;
-    sequenceNumber: string;
-    entries: number;
-    authenticodeRoots: number;
-    anchors: number;
-    missing: number;
-    disallowed: number;
-    notBefore: number;
-    signerChain: string[];
-  };
-  problem: string | null;
-  nodeRoots: number;
-}
 
 /** What `absolve trust status` shows. A store that exists but does not verify is reported, not thrown. */
 export async function trustStoreStatus(dir: string = defaultTrustStoreDir()): Promise<TrustStoreStatus> {
@@ -172,3 +155,5 @@ export async function trustStoreStatus(dir: string = defaultTrustStoreDir()): Pr
     nodeRoots,
   };
 }
+
+export type { TrustStoreStatus };

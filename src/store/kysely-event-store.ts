@@ -5,7 +5,7 @@ import type { EventQuery, EventStore } from '../core/monitor/ports.ts';
 import type { EngineVia } from '../core/scans/scan.types.ts';
 import type { DetectionEventTable, StoreDatabase } from './schema.ts';
 
-function eventOf(row: Selectable<DetectionEventTable>): DetectionEvent {
+export function eventOf(row: Selectable<DetectionEventTable>): DetectionEvent {
   return {
     id: row.id,
     at: row.at,

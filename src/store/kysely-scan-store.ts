@@ -15,7 +15,7 @@ const INSERT_CHUNK_ROWS = 200;
 /** Hashes per IN (…) list. */
 const LOOKUP_CHUNK = 500;
 
-function headerOf(row: Selectable<ScanTable>): ScanHeader {
+export function scanHeaderOf(row: Selectable<ScanTable>): ScanHeader {
   return {
     id: row.id,
     startedAt: row.started_at,
@@ -206,7 +206,7 @@ export class KyselyScanStore implements ScanStore {
     let query = this.db.selectFrom('scan').selectAll();
     if (options.release !== undefined) query = query.where('product', '=', options.release.product).where('version', '=', options.release.version);
     const rows = await query.execute();
-    const headers = rows.map(headerOf).sort((a, b) => compareText(b.startedAt, a.startedAt) || compareText(b.id, a.id));
+    const headers = rows.map(scanHeaderOf).sort((a, b) => compareText(b.startedAt, a.startedAt) || compareText(b.id, a.id));
     return options.limit === undefined ? headers : headers.slice(0, options.limit);
   }
 
@@ -235,6 +235,6 @@ export class KyselyScanStore implements ScanStore {
         ...countFile(verdicts),
       };
     });
-    return { ...headerOf(row), files };
+    return { ...scanHeaderOf(row), files };
   }
 }

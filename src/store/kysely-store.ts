@@ -37,6 +37,8 @@ import {
   type SaveReleaseOptions,
   type SaveReleaseResult,
 } from '../core/releases/release.types.ts';
+import { eventOf } from './kysely-event-store.ts';
+import { scanHeaderOf } from './kysely-scan-store.ts';
 import type { SQLDialect } from './migrations.ts';
 import { STORE_TABLES, type ArtifactFindingTable, type ArtifactSignerTable, type ArtifactTable, type CertificateTable, type ReleaseArtifactTable, type ReleaseTable, type StoreDatabase } from './schema.ts';
 
@@ -571,16 +573,7 @@ export class KyselyReleaseStore implements ReleaseStore {
     // Scans in start order, each with its targets and verdicts; then the detection-change events.
     const scans = (await db.selectFrom('scan').selectAll().execute()).sort((a, b) => compareText(a.started_at, b.started_at) || compareText(a.id, b.id));
     for (const scan of scans) {
-      yield {
-        type: 'scan',
-        id: scan.id,
-        startedAt: scan.started_at,
-        finishedAt: scan.finished_at,
-        trigger: scan.trigger as ScanRecord['trigger'],
-        engines: JSON.parse(scan.engines_json) as string[],
-        release: scan.product === null || scan.version === null ? null : { product: scan.product, version: scan.version },
-        inputs: JSON.parse(scan.inputs_json) as string[],
-      } satisfies ScanRecord;
+      yield { type: 'scan', ...scanHeaderOf(scan) } satisfies ScanRecord;
       const targets = await db.selectFrom('scan_target').selectAll().where('scan_id', '=', scan.id).orderBy('ordinal').execute();
       for (const t of targets) yield { type: 'scan_target', scanId: scan.id, ordinal: t.ordinal, path: t.path, parentPath: t.parent_path, sha256: t.sha256, size: num(t.size) } satisfies ScanTargetDataRecord;
       const verdicts = (await db.selectFrom('verdict').selectAll().where('scan_id', '=', scan.id).execute()).sort(
@@ -606,19 +599,7 @@ export class KyselyReleaseStore implements ReleaseStore {
     }
     const events = (await db.selectFrom('detection_event').selectAll().execute()).sort((a, b) => compareText(a.at, b.at) || compareText(a.id, b.id));
     for (const e of events) {
-      yield {
-        type: 'event',
-        id: e.id,
-        at: e.at,
-        scanId: e.scan_id,
-        previousScanId: e.previous_scan_id,
-        sha256: e.sha256,
-        via: e.via as EventRecord['via'],
-        kind: e.kind as EventRecord['kind'],
-        before: JSON.parse(e.before_json) as string[],
-        after: JSON.parse(e.after_json) as string[],
-        results: JSON.parse(e.results_json) as Record<string, string>,
-      } satisfies EventRecord;
+      yield { type: 'event', ...eventOf(e) } satisfies EventRecord;
     }
   }
 

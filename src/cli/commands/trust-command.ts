@@ -3,6 +3,7 @@
  * Program store (authroot.stl and its roots) that `audit` and `release add` use once it is imported.
  * Options shared by `audit` and `release add`: `--trust-store microsoft|node|none`, `--cert-padding-check`.
  */
+import type { TrustStoreStatus } from '../../core/trust-status.ts';
 import { Option, type Command } from 'commander';
 import type { VerificationPolicy } from '../../authenticode/index.ts';
 import { AbsolveError } from '../../core/errors.ts';
@@ -37,35 +38,13 @@ export interface TrustUpdateSummary {
   missing: number;
 }
 
-export interface TrustStatus {
-  /** The store `audit` uses by default. */
-  defaultStore: 'microsoft' | 'node';
-  dir: string;
-  microsoft: null | {
-    thisUpdate: Date;
-    nextUpdate: Date | null;
-    sequenceNumber: string;
-    entries: number;
-    /** Roots trusted for code signing or time stamping. */
-    authenticodeRoots: number;
-    /** Of those, the ones whose certificate is in the store. */
-    anchors: number;
-    missing: number;
-    disallowed: number;
-    notBefore: number;
-    signerChain: string[];
-  };
-  /** The problem when a store exists but cannot be used. */
-  problem: string | null;
-  nodeRoots: number;
-}
 
 /** What the trust commands need from the outside (src/app supplies src/files' Microsoft store). */
 export interface TrustCommandDeps {
   trustStore: {
     update(options: { baseUrl: string; onProgress?: (done: number, total: number) => void }): Promise<TrustUpdateSummary>;
     importFrom(options: { from: string; onProgress?: (done: number, total: number) => void }): Promise<TrustUpdateSummary>;
-    status(): Promise<TrustStatus>;
+    status(): Promise<TrustStoreStatus>;
     defaultBaseUrl: string;
   };
   stdout: NodeJS.WriteStream;
