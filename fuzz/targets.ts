@@ -3,13 +3,13 @@
  * from the real structure), and what one case runs. A case passes when the parser returns or throws its own
  * ParseError family (LimitExceededError included); anything else is a crash. Adding a parser is one row.
  *
- * CTL (the Microsoft certificate trust list parser of the trust work) is not on this branch yet: when it lands,
- * add a row `{ name: 'ctl', seeds: …, run: (bytes) => parseCertificateTrustList(bytes) }`.
+ * CTL seeds: Microsoft's real authroot.stl from ../shared/research/trust (for tests only, never shipped; see its
+ * README), re-encoded with its long lists cut to a few entries so one case parses in microseconds, not 14 ms.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAuthenticodeSignature } from '../src/authenticode/index.ts';
+import { parseAuthenticodeSignature, parseCertificateTrustList } from '../src/authenticode/index.ts';
 import { readNode, derChildren, type DERNode } from '../src/authenticode/der.ts';
 import { ParseError } from '../src/binary/index.ts';
 import { DEFAULT_CONTAINER_LIMITS, openContainer, type ContainerLimits } from '../src/containers/index.ts';
@@ -320,5 +320,48 @@ const nsisTarget: FuzzTarget = {
   },
 };
 
+// ------------------------------------------------------------------------------------------------- CTL
+
+function derLength(n: number): number[] {
+  if (n < 0x80) return [n];
+  const out: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
+  return [0x80 | out.length, ...out];
+}
+
+/** The DER element again, every constructed list longer than `keep` cut to its first `keep` children (lengths re-encoded). */
+function shrinkDER(node: DERNode, keep: number): Uint8Array {
+  if (!node.constructed || node.tagNumber >= 31) return Uint8Array.from(node.bytes.subarray(node.start, node.end));
+  const children = derChildren(node);
+  const parts = (children.length > 16 ? children.slice(0, keep) : children).map((c) => shrinkDER(c, keep));
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(1 + derLength(length).length + length);
+  out[0] = node.bytes[node.start] ?? 0;
+  out.set(derLength(length), 1);
+  let at = 1 + derLength(length).length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const sharedTrustList = join(process.env.ABSOLVE_SHARED_DIR ?? join(repoRoot, '..', 'shared'), 'research', 'trust', 'authroot.stl');
+
+const ctlTarget: FuzzTarget = {
+  name: 'ctl',
+  covers: 'parseCertificateTrustList: the CMS envelope, CTL fields, trusted subjects and their attributes (EKUs, NotBefore, Disallowed dates)',
+  seeds: () => {
+    if (!existsSync(sharedTrustList)) throw new Error(`the CTL target needs Microsoft's authroot.stl at ${sharedTrustList} (ABSOLVE_SHARED_DIR overrides)`);
+    const whole = new Uint8Array(readFileSync(sharedTrustList));
+    return [3, 6].map((keep) => {
+      const bytes = shrinkDER(readNode(whole, 0), keep);
+      parseCertificateTrustList(bytes); // a seed must parse before it is mutated
+      return { name: `authroot.stl (lists cut to ${keep})`, bytes, fields: derFields(bytes) };
+    });
+  },
+  run: (bytes) => void parseCertificateTrustList(bytes),
+};
+
 /** The table. `npm run fuzz -- --only <name>` picks rows. */
-export const FUZZ_TARGETS: readonly FuzzTarget[] = [peTarget, derTarget, cfbTarget, cabTarget, zipTarget, nsisTarget];
+export const FUZZ_TARGETS: readonly FuzzTarget[] = [peTarget, derTarget, ctlTarget, cfbTarget, cabTarget, zipTarget, nsisTarget];
