@@ -7,11 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createProgram } from '../cli/program.ts';
-import { MICROSOFT_TRUST_BASE_URL } from '../files/microsoft-trust-store.ts';
-import { scanDeps } from './scan-runtime.ts';
-import { caseDeps } from './case-runtime.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
+import { MICROSOFT_TRUST_BASE_URL } from '../files/trust-endpoints.ts';
 import type { AuditSettings } from './audit-runtime.ts';
+import type { caseDeps } from './case-runtime.ts';
+import type { scanDeps } from './scan-runtime.ts';
 import { defaultJobs } from '../files/jobs.ts';
 
 function packageVersion(): string {
@@ -25,7 +25,48 @@ const openStore: OpenStore = async (...args) => {
   return createStoreOpener({ env: process.env, cwd: process.cwd() })(...args);
 };
 
+/** A module loaded on first use, once. */
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+type ScanDeps = ReturnType<typeof scanDeps>;
+type CaseDeps = ReturnType<typeof caseDeps>;
+
+/** The scan engines, containers and webhooks, loaded by the first command that scans (not by `--help` or `audit`). */
+function lazyScanDeps(env: NodeJS.ProcessEnv): ScanDeps {
+  const load = lazy(async () => (await import('./scan-runtime.ts')).scanDeps(env));
+  return {
+    createEngines: async (request) => (await load()).createEngines(request),
+    containers: async () => (await load()).containers(),
+    fileRoot: async (...args) => (await load()).fileRoot(...args),
+    loadSettings: async (path) => (await load()).loadSettings(path),
+    webhookSender: { post: async (...args) => (await load()).webhookSender.post(...args) },
+  };
+}
+
+/** The vendor directory and submission tools, loaded by the first command that uses them. */
+function lazyCaseDeps(env: NodeJS.ProcessEnv): CaseDeps {
+  const load = lazy(async () => (await import('./case-runtime.ts')).caseDeps(env));
+  return {
+    loadCaseSettings: async (options) => (await load()).loadCaseSettings(options),
+    tools: {
+      writeZip: async (...args) => (await load()).tools.writeZip(...args),
+      composeMail: async (...args) => (await load()).tools.composeMail(...args),
+      createSender: (smtp) => {
+        const sender = lazy(async () => (await load()).tools.createSender(smtp));
+        return {
+          send: async (...args) => (await sender()).send(...args),
+          close: () => void sender().then((s) => s.close()),
+        };
+      },
+    },
+  };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  const scan = lazyScanDeps(process.env);
   const program = createProgram({
     version: packageVersion(),
     walkInputs: async (inputs, options) => (await import('../files/walk.ts')).walkInputs(inputs, options),
@@ -52,12 +93,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     openStore,
     openInputText: async (path, what) => (await import('../files/read-input.ts')).openRegularTextStream(path, what),
     loadLintConfig: async (options) => (await import('../files/lint-config.ts')).loadLintConfig(options),
-    scan: scanDeps(process.env),
+    scan,
     startServer: async (options) => {
       const { startServer } = await import('./serve-runtime.ts');
-      return startServer(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`), scan: scanDeps(process.env) });
+      return startServer(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`), scan });
     },
-    cases: caseDeps(process.env),
+    cases: lazyCaseDeps(process.env),
     now: () => new Date(),
     stdout: process.stdout,
     stderr: process.stderr,

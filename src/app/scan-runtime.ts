@@ -109,7 +109,7 @@ export function scanDeps(env: Readonly<Record<string, string | undefined>>): Pic
     createEngines: (request) => createEngines(request, env),
     loadSettings: (path) => loadServiceSettings(path === undefined ? {} : { path }),
     webhookSender: createWebhookSender(),
-    containers: createContainerReader({ ...DEFAULT_CONTAINER_LIMITS }),
+    containers: () => Promise.resolve(createContainerReader({ ...DEFAULT_CONTAINER_LIMITS })),
     fileRoot: async (fsPath, displayPath, known) => ({ path: displayPath, source: await pathByteSource(fsPath), sample: await fileSample(fsPath, displayPath, known) }),
   };
 }

@@ -28,7 +28,7 @@ export async function startServer(
     const scanId = `scan-${deps.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
     const job = (async () => {
       try {
-        const report = await runScan(roots, { id: scanId, trigger: 'api', inputs: [`${product}@${version}`], release: { product, version }, engines, store: opened.scans, containers: deps.scan.containers, now: deps.now, maxAgeMs: { virustotal: (settings.virustotal?.maxAgeHours ?? 24) * 3_600_000, metadefender: (settings.metadefender?.maxAgeHours ?? 24) * 3_600_000 } }, deps.version);
+        const report = await runScan(roots, { id: scanId, trigger: 'api', inputs: [`${product}@${version}`], release: { product, version }, engines, store: opened.scans, containers: await deps.scan.containers(), now: deps.now, maxAgeMs: { virustotal: (settings.virustotal?.maxAgeHours ?? 24) * 3_600_000, metadefender: (settings.metadefender?.maxAgeHours ?? 24) * 3_600_000 } }, deps.version);
         const events = await recordDetectionEvents(report, opened.scans, opened.events);
         await sendAlerts({ webhookSender: deps.scan.webhookSender, now: deps.now }, opened, report, events, settings);
         deps.log(`scan ${scanId} of ${product}@${version}: ${report.summary.verdict}; ${events.length} event(s)`);

@@ -30,7 +30,7 @@ import { OID } from '../authenticode/oids.ts';
 import { AbsolveError } from '../core/errors.ts';
 
 /** Microsoft's endpoint for authroot.stl and the root certificates (`<base>authroot.stl`, `<base><SHA1>.crt`). */
-export const MICROSOFT_TRUST_BASE_URL = 'http://ctldl.windowsupdate.com/msdownload/update/v3/static/trustedr/en/';
+export { MICROSOFT_TRUST_BASE_URL } from './trust-endpoints.ts';
 
 /**
  * The roots the CTL signature must chain to, pinned by SHA-256: "Microsoft Root Certificate Authority 2010"

@@ -90,7 +90,7 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
               release: null,
               engines,
               store: opened.scans,
-              containers: deps.containers,
+              containers: await deps.containers(),
               now: deps.now,
               // A monitor round always asks the engines afresh: no maxAgeMs.
               onWait: (note) => progress.note?.(printable(note)),

@@ -65,8 +65,8 @@ export function engineRequest(flags: { engines?: string; upload: boolean; clamd?
 export interface ScanCommandDeps extends Pick<CliDeps, 'version' | 'walkInputs' | 'openStore' | 'now' | 'stdout' | 'stderr'> {
   /** Builds the engines; throws ScanError (ENGINE_UNKNOWN, ENGINE_CONFIG_INVALID) for what cannot run. */
   createEngines(request: EngineRequest): Promise<ScanEngine[]>;
-  /** Opens installers and archives with the default limits (as `absolve audit` does). */
-  containers: ContainerReader;
+  /** Opens installers and archives with the default limits (as `absolve audit` does); loaded when first needed. */
+  containers(): Promise<ContainerReader>;
   /** absolve.config.json's scanning, alert and gate sections (`--config FILE`, else ./absolve.config.json when present). */
   loadSettings(path: string | undefined): Promise<ServiceSettings>;
   /** Posts alerts to webhooks. */
@@ -179,7 +179,7 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
           release: key,
           engines,
           store: opened.scans,
-          containers: deps.containers,
+          containers: await deps.containers(),
           now: deps.now,
           maxAgeMs: Object.fromEntries(CLOUD.map((via) => [via, (flags.maxAge ?? settings[via]?.maxAgeHours ?? DEFAULT_MAX_AGE_HOURS) * 3_600_000])),
           signal: controller.signal,

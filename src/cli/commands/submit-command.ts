@@ -27,7 +27,8 @@ import { loadDirectory, type VendorCommandDeps } from './vendors-command.ts';
 
 export interface SubmitCommandDeps extends VendorCommandDeps, Pick<ScanCommandDeps, 'stderr' | 'fileRoot'> {
   tools: SubmissionTools;
-  containers: ContainerReader;
+  /** Loaded when first needed. */
+  containers(): Promise<ContainerReader>;
 }
 
 interface SubmitFlags {
@@ -72,7 +73,7 @@ async function bytesOf(deps: SubmitCommandDeps, opened: OpenedStore, release: Re
   const rootBlob = rootArtifact === undefined ? undefined : await opened.blobs.locate(rootArtifact.sha256);
   if (rootArtifact !== undefined && rootBlob !== undefined && cut >= 0) {
     const root = await deps.fileRoot(rootBlob, rootPath, { sha256: rootArtifact.sha256, size: rootArtifact.size });
-    const { targets } = await collectScanTargets(root, deps.containers);
+    const { targets } = await collectScanTargets(root, await deps.containers());
     const target = targets.find((t) => t.sha256 === file.sha256);
     if (target !== undefined) {
       const chunks: Uint8Array[] = [];
