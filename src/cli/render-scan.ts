@@ -7,12 +7,12 @@ import type { DeliveryOutcome } from '../core/alerts/alerts.ts';
 import type { DetectionEvent } from '../core/monitor/detection-events.ts';
 import { describeDetections, type ScanReport, type ScannedFile } from '../core/scans/scan-report.ts';
 import { isDetection, type Verdict } from '../core/scans/scan.types.ts';
+import { escapeForDisplay } from '../binary/index.ts';
 import { mdEscape } from './render-markdown.ts';
 
-/** Control characters (C0, DEL, C1) of a name taken from disk or an archive, shown as \xNN so nothing reaches the terminal raw. */
+/** Names from disk, archives and engines go through the one escaping of printed text (control and bidi characters shown as escapes). */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escapeForDisplay(text);
 }
 
 function label(v: Verdict): string {
