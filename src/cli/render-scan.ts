@@ -8,6 +8,7 @@ import type { DetectionEvent } from '../core/monitor/detection-events.ts';
 import { describeDetections, type ScanReport, type ScannedFile } from '../core/scans/scan-report.ts';
 import { isDetection, type Verdict } from '../core/scans/scan.types.ts';
 import { escapeForDisplay } from '../binary/index.ts';
+import { shortenMiddle, wrapHanging } from './render-audit.ts';
 import { mdEscape } from './render-markdown.ts';
 
 /** Names from disk, archives and engines go through the one escaping of printed text (control and bidi characters shown as escapes). */
@@ -29,25 +30,35 @@ function unansweredOf(file: ScannedFile): Verdict[] {
   return file.verdicts.filter((v) => v.category === 'failure' || v.category === 'timeout');
 }
 
-export function renderScanTable(report: ScanReport & { skipped?: ReadonlyArray<{ path: string; reason: string }>; events?: readonly DetectionEvent[]; alerts?: DeliveryOutcome }): string {
+/**
+ * The table fitted to `width` columns: one line per file (path shortened in the middle when needed, then
+ * `flagged/answered`), what its detections amount to, and one indented line per detection or missing answer,
+ * wrapped under it.
+ */
+export function renderScanTable(report: ScanReport & { skipped?: ReadonlyArray<{ path: string; reason: string }>; events?: readonly DetectionEvent[]; alerts?: DeliveryOutcome }, width = 80): string {
   const lines: string[] = [];
-  const width = Math.max(4, ...report.files.map((f) => Math.min(60, printable(f.path).length)));
-  lines.push(`${'FILE'.padEnd(width)}  FLAGGED  DETECTIONS`);
+  // The count column holds `flagged/answered` (at most 7 characters for 70+ engines) and a `(reused)` mark.
+  const pathWidth = Math.max(12, Math.min(width - 'FLAGGED'.length - 2 - ' (reused)'.length, report.files.reduce((w, f) => Math.max(w, printable(f.path).length), 4)));
+  const indent = '    ';
+  /** A line under the file's row: indented, wrapped within the width, continuation lines indented further. */
+  const sub = (text: string): string[] => wrapHanging(text, Math.max(20, width - indent.length), '  ').map((l) => `${indent}${l}`);
+  lines.push(`${'FILE'.padEnd(pathWidth)}  FLAGGED`);
   for (const file of report.files) {
     const hits = file.verdicts.filter((v) => isDetection(v.category));
-    lines.push(`${printable(file.path).padEnd(width)}  ${count(file).padEnd(7)}  ${hits.length === 0 ? '-' : describeDetections(file.verdicts)}${file.reused ? ' (reused)' : ''}`);
-    for (const v of hits) lines.push(`${''.padEnd(width)}           ${printable(v.engine)}: ${printable(v.result ?? '')}${label(v) === '' ? '' : ` [${label(v)}]`}`);
-    for (const v of unansweredOf(file)) lines.push(`${''.padEnd(width)}           ${printable(v.engine)}: no answer (${v.category}: ${printable(v.detail ?? '')})`);
+    lines.push(`${shortenMiddle(printable(file.path), pathWidth).padEnd(pathWidth)}  ${count(file)}${file.reused ? ' (reused)' : ''}`);
+    if (hits.length > 0) lines.push(...sub(describeDetections(file.verdicts)));
+    for (const v of hits) lines.push(...sub(`${printable(v.engine)}: ${printable(v.result ?? '')}${label(v) === '' ? '' : ` [${label(v)}]`}`));
+    for (const v of unansweredOf(file)) lines.push(...sub(`${printable(v.engine)}: no answer (${v.category}: ${printable(v.detail ?? '')})`));
   }
-  for (const s of report.skipped ?? []) lines.push(`not scanned: ${printable(s.path)}: ${printable(s.reason)}`);
+  for (const s of report.skipped ?? []) lines.push(...wrapHanging(`not scanned: ${printable(s.path)}: ${printable(s.reason)}`, width, indent));
   const pathOf = new Map(report.files.map((f) => [f.sha256, f.path]));
-  for (const e of report.events ?? []) lines.push(`event ${e.kind}: ${printable(pathOf.get(e.sha256) ?? e.sha256)} (${e.via}: ${describeChange(e)})`);
+  for (const e of report.events ?? []) lines.push(...wrapHanging(`event ${e.kind}: ${printable(pathOf.get(e.sha256) ?? e.sha256)} (${e.via}: ${describeChange(e)})`, width, indent));
   const a = report.alerts;
   if (a !== undefined) lines.push(`alerts: ${a.delivered.length} delivered, ${a.retrying.length} to retry, ${a.givenUp.length} given up`);
-  const s = report.summary;
+  const summary = report.summary;
   lines.push('');
-  lines.push(`scan ${report.id}: ${s.files} file(s), engines ${report.engines.join(', ')}`);
-  lines.push(`${s.verdict}`);
+  lines.push(...wrapHanging(`scan ${report.id}: ${summary.files} file(s), engines ${report.engines.join(', ')}`, width, indent));
+  lines.push(...wrapHanging(summary.verdict, width, indent));
   return `${lines.join('\n')}\n`;
 }
 

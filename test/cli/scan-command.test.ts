@@ -80,7 +80,7 @@ describe('absolve scan with ClamAV and YARA', { skip }, () => {
     const unique = new Set(report.files.map((f) => f.sha256)).size;
     assert.ok(unique < report.files.length);
 
-    const table = absolve(['scans', 'show', report.id, '--db', db]);
+    const table = absolve(['scans', 'show', report.id, '--db', db], { env: { COLUMNS: '200' } });
     assert.match(table.stdout, /app-signed\.msi!\/Contoso\/Contoso App\/app\.exe\s+2\/2/);
     assert.match(table.stdout, /ClamAV: Absolve\.Test\.AppExe\.UNOFFICIAL/);
     const markdown = absolve(['scans', 'show', report.id, '--db', db, '--format', 'markdown']);

@@ -18,6 +18,7 @@ import { ReleaseError } from '../../core/releases/errors.ts';
 import { runScan, type ScanRootProvider } from '../../core/scans/run-scan.ts';
 import { ScanError } from '../../core/scans/verdicts.ts';
 import { createProgress } from '../progress.ts';
+import { terminalWidth } from '../terminal.ts';
 import { describeChange, printable } from '../render-scan.ts';
 import { dbOption, renderColumns, withStore, writeJSON } from './release-command.ts';
 import { engineRequest, parseReleaseRef, releaseRoots, render, sendAlerts, type ScanCommandDeps } from './scan-command.ts';
@@ -107,7 +108,7 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
         const events = await recordDetectionEvents(report, opened.scans, opened.events);
         const alerts = await sendAlerts(deps, opened, report, events, settings);
         if (flags.format === 'json') writeJSON(deps, { schema: MONITOR_SCHEMA, releases: report.inputs, scan: report, events, alerts: alerts ?? null });
-        else deps.stdout.write(render({ ...report, events, ...(alerts === undefined ? {} : { alerts }) }, 'table'));
+        else deps.stdout.write(render({ ...report, events, ...(alerts === undefined ? {} : { alerts }) }, 'table', terminalWidth(deps.stdout)));
       });
     });
 

@@ -30,6 +30,7 @@ import { ScanError } from '../../core/scans/verdicts.ts';
 import { SCAN_SCHEMA, type EngineVia, type ScanEngine } from '../../core/scans/scan.types.ts';
 import type { CliDeps } from '../program.ts';
 import { createProgress } from '../progress.ts';
+import { terminalWidth } from '../terminal.ts';
 import { renderScanJSON, renderScanMarkdown, renderScanTable, printable } from '../render-scan.ts';
 import { createFoldersOption, dbOption, renderColumns, withStore, writeJSON } from './release-command.ts';
 
@@ -115,14 +116,14 @@ function newScanId(now: Date): string {
   return `scan-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-export function render(report: ScanReport & { skipped?: Array<{ path: string; reason: string }>; events?: DetectionEvent[]; alerts?: DeliveryOutcome }, format: ScanFlags['format']): string {
+export function render(report: ScanReport & { skipped?: Array<{ path: string; reason: string }>; events?: DetectionEvent[]; alerts?: DeliveryOutcome }, format: ScanFlags['format'], width = 80): string {
   switch (format) {
     case 'json':
       return renderScanJSON(report);
     case 'markdown':
       return renderScanMarkdown(report);
     case 'table':
-      return renderScanTable(report);
+      return renderScanTable(report, width);
   }
 }
 
@@ -201,7 +202,7 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
     const alerts = await sendAlerts(deps, opened, report, events, settings);
     // A later scan of a release resolves the cases whose detection it shows gone (see core/cases/open-cases.ts).
     if (key !== null) await resolveGoneDetections({ cases: opened.cases, scans: opened.scans, now: deps.now }, key);
-    const text = render({ ...report, events, ...(alerts === undefined ? {} : { alerts }) }, flags.format);
+    const text = render({ ...report, events, ...(alerts === undefined ? {} : { alerts }) }, flags.format, terminalWidth(deps.stdout));
     if (flags.output !== undefined) {
       try {
         await writeFile(flags.output, text);
@@ -289,7 +290,7 @@ export function registerScanCommands(program: Command, deps: ScanCommandDeps, se
         const detail = await opened.scans.getScan(id);
         if (detail === undefined) throw new ScanError('SCAN_NOT_FOUND', `no scan '${printable(id)}' in ${opened.location} (see 'absolve scans list')`);
         const report: ScanReport = { schema: SCAN_SCHEMA, tool: { name: 'absolve', version: deps.version }, ...detail, summary: summarizeScan(detail.files) };
-        deps.stdout.write(render(report, flags.format));
+        deps.stdout.write(render(report, flags.format, terminalWidth(deps.stdout)));
       });
     });
 }
