@@ -133,6 +133,11 @@ describe('absolve scan with ClamAV and YARA', { skip }, () => {
     assert.match(unknown.stderr, /^absolve: ENGINE_UNKNOWN: unknown engine 'nonsense': use virustotal, vt-monitor, metadefender, clamav, yara, defender, /);
     const noRules = absolve(['scan', dir, '--engines', 'yara', '--db', db]);
     assert.match(noRules.stderr, /^absolve: ENGINE_CONFIG_INVALID: .*--yara-rules/);
+    // A scanner that cannot answer: the files are not clean, and the exit code says the scan is incomplete.
+    const dead = absolve(['scan', join(containers, 'zip', 'plain.zip'), '--engines', 'clamav', '--clamd', join(dir, 'no-such.sock'), '--db', db, '--no-progress']);
+    assert.equal(dead.code, 2, dead.stdout);
+    assert.match(dead.stderr, /^absolve: SCAN_INCOMPLETE: 3 file\(s\) got no answer from any engine/);
+    assert.match(dead.stdout, /ClamAV: no answer \(failure:/);
     const none = absolve(['scan', dir, '--db', db], { env: { VT_API_KEY: '', MD_API_KEY: '' } });
     assert.match(none.stderr, /^absolve: ENGINE_CONFIG_INVALID: no scan engine is configured/);
     assert.equal(none.stderr.trim().split('\n').length, 1);

@@ -8,7 +8,7 @@
  *
  * Every scan is stored (verdicts as they arrive), so later scans reuse fresh cloud answers and the
  * history can be compared over time. Exit codes: 0 no engine flags anything, 1 a detection,
- * 2 a usage, configuration or I/O error.
+ * 2 a usage, configuration or I/O error, or a file no engine answered for.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -210,7 +210,13 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
         throw new AbsolveError('OUTPUT_UNWRITABLE', `cannot write the report to '${flags.output}': ${(error as Error).message}`, { cause: error });
       }
     } else deps.stdout.write(text);
-    return report.summary.detections > 0 ? ExitCode.policyViolation : ExitCode.ok;
+    if (report.summary.detections > 0) return ExitCode.policyViolation;
+    // A file no engine answered for is not clean: the scan proved nothing about it (a dead service, a crashed scanner).
+    if (report.files.some((f) => f.answered === 0 && f.verdicts.length > 0)) {
+      deps.stderr.write(`absolve: SCAN_INCOMPLETE: ${report.files.filter((f) => f.answered === 0).length} file(s) got no answer from any engine (see the failures); the scan is stored, run it again\n`);
+      return ExitCode.usageOrIOError;
+    }
+    return ExitCode.ok;
     },
     flags.create,
   );
