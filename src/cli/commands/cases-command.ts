@@ -18,7 +18,7 @@ import type { ReleaseKey } from '../../core/releases/release.types.ts';
 import { AbsolveError } from '../../core/errors.ts';
 import type { CliDeps } from '../program.ts';
 import { printable } from '../render-scan.ts';
-import { dbOption, formatOption, renderColumns, withStore, writeJSON } from './release-command.ts';
+import { dbOption, formatOption, fitColumns, withStore, writeJSON } from './release-command.ts';
 import { parseReleaseRef } from './scan-command.ts';
 import { loadDirectory, type VendorCommandDeps } from './vendors-command.ts';
 
@@ -78,7 +78,7 @@ export function registerCasesCommand(program: Command, deps: CasesCommandDeps): 
         ];
         deps.stdout.write(`${printable(lines.join('\n'))}\n`);
         const shown = [...result.opened, ...result.resolved];
-        if (shown.length > 0) deps.stdout.write(`\n${renderColumns(CASE_HEADERS, caseRows(shown))}`);
+        if (shown.length > 0) deps.stdout.write(`\n${fitColumns(deps.stdout, CASE_HEADERS, caseRows(shown))}`);
       });
     });
 
@@ -101,7 +101,7 @@ export function registerCasesCommand(program: Command, deps: CasesCommandDeps): 
         });
         if (flags.format === 'json') return writeJSON(deps, { schema: CASE_LIST_SCHEMA, cases: list });
         if (list.length === 0) return void deps.stdout.write(`No cases in ${opened.location}.\n`);
-        deps.stdout.write(renderColumns(CASE_HEADERS, caseRows(list)));
+        deps.stdout.write(fitColumns(deps.stdout, CASE_HEADERS, caseRows(list)));
       });
     });
 
@@ -178,7 +178,7 @@ export function registerCasesCommand(program: Command, deps: CasesCommandDeps): 
         const list = (await opened.cases.listCases({})).filter((c) => (c.state === 'submitted' || c.state === 'acknowledged') && c.dueAt !== null && c.dueAt <= at);
         if (flags.format === 'json') return writeJSON(deps, { schema: CASE_LIST_SCHEMA, at, cases: list });
         if (list.length === 0) return void deps.stdout.write(`No case is due at ${at}.\n`);
-        deps.stdout.write(renderColumns(CASE_HEADERS, caseRows(list)));
+        deps.stdout.write(fitColumns(deps.stdout, CASE_HEADERS, caseRows(list)));
       });
     });
 }

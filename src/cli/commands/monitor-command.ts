@@ -20,7 +20,7 @@ import { ScanError } from '../../core/scans/verdicts.ts';
 import { createProgress } from '../progress.ts';
 import { terminalWidth } from '../terminal.ts';
 import { describeChange, printable } from '../render-scan.ts';
-import { dbOption, renderColumns, withStore, writeJSON } from './release-command.ts';
+import { dbOption, fitColumns, withStore, writeJSON } from './release-command.ts';
 import { engineRequest, parseReleaseRef, releaseRoots, render, sendAlerts, type ScanCommandDeps } from './scan-command.ts';
 
 export const EVENTS_SCHEMA = 'absolve.events/v1';
@@ -42,9 +42,10 @@ function count(name: string) {
   };
 }
 
-function renderEvents(events: readonly DetectionEvent[], paths: ReadonlyMap<string, string> = new Map()): string {
+function renderEvents(out: NodeJS.WriteStream, events: readonly DetectionEvent[], paths: ReadonlyMap<string, string> = new Map()): string {
   if (events.length === 0) return 'no detection-change events\n';
-  return renderColumns(
+  return fitColumns(
+    out,
     ['AT', 'EVENT', 'FILE', 'VIA', 'ENGINES (before → after)'],
     events.map((e) => [e.at, e.kind, printable(paths.get(e.sha256) ?? e.sha256), e.via, printable(describeChange(e))]),
   );
@@ -130,7 +131,7 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
           ...(flags.limit === undefined ? {} : { limit: flags.limit }),
         });
         if (flags.format === 'json') writeJSON(deps, { schema: EVENTS_SCHEMA, events });
-        else deps.stdout.write(renderEvents(events));
+        else deps.stdout.write(renderEvents(deps.stdout, events));
       });
     });
 

@@ -82,6 +82,11 @@ export function createFoldersOption(): Option {
   return new Option('--create', "create the store's folder when it does not exist (a new store in an existing folder needs no flag)").default(false);
 }
 
+/** `renderColumns` fitted to the terminal the output goes to (COLUMNS, else its width, else 80). */
+export function fitColumns(out: { columns?: number; isTTY?: boolean }, headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  return renderColumns(headers, rows, terminalWidth(out));
+}
+
 export function renderColumns(headers: readonly string[], rawRows: ReadonlyArray<readonly string[]>, width = Number.POSITIVE_INFINITY): string {
   // Cells hold names from files and certificates: escaped before they are measured and printed.
   const rows = rawRows.map((r) => r.map((cell) => escapeForDisplay(cell)));

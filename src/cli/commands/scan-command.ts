@@ -32,7 +32,7 @@ import type { CliDeps } from '../program.ts';
 import { createProgress } from '../progress.ts';
 import { terminalWidth } from '../terminal.ts';
 import { renderScanJSON, renderScanMarkdown, renderScanTable, printable } from '../render-scan.ts';
-import { createFoldersOption, dbOption, renderColumns, withStore, writeJSON } from './release-command.ts';
+import { createFoldersOption, dbOption, fitColumns, withStore, writeJSON } from './release-command.ts';
 
 export const SCAN_LIST_SCHEMA = 'absolve.scan-list/v1';
 
@@ -278,7 +278,7 @@ export function registerScanCommands(program: Command, deps: ScanCommandDeps, se
         const list = await opened.scans.listScans({ ...(release === undefined ? {} : { release }), ...(flags.limit === undefined ? {} : { limit: flags.limit }) });
         if (flags.format === 'json') return writeJSON(deps, { schema: SCAN_LIST_SCHEMA, scans: list });
         deps.stdout.write(
-          renderColumns(
+          fitColumns(deps.stdout, 
             ['SCAN', 'STARTED', 'FINISHED', 'RELEASE', 'ENGINES', 'INPUTS'],
             list.map((s) => [s.id, s.startedAt, s.finishedAt ?? '(cut short)', s.release === null ? '-' : `${s.release.product}@${s.release.version}`, s.engines.join(','), printable(s.inputs.join(' '))]),
           ),

@@ -10,7 +10,7 @@ import { newToken, TOKEN_ROLES, type TokenRole } from '../../core/access/tokens.
 import { AbsolveError } from '../../core/errors.ts';
 import type { CliDeps } from '../program.ts';
 import { printable } from '../render-scan.ts';
-import { createFoldersOption, dbOption, renderColumns, withStore, writeJSON } from './release-command.ts';
+import { createFoldersOption, dbOption, fitColumns, withStore, writeJSON } from './release-command.ts';
 
 export const TOKEN_SCHEMA = 'absolve.token/v1';
 export const DEFAULT_PORT = 8080;
@@ -90,7 +90,7 @@ export function registerServiceCommands(program: Command, deps: ServiceCommandDe
       const list = await withStore(deps, flags.db, false, (opened) => opened.tokens.listTokens());
       const shown = list.map(({ hash: _hash, ...t }) => t);
       if (flags.format === 'json') return writeJSON(deps, { schema: 'absolve.tokens/v1', tokens: shown });
-      deps.stdout.write(renderColumns(['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'REVOKED'], shown.map((t) => [t.id, printable(t.name), t.role, t.createdAt, t.lastUsedAt ?? '-', t.revokedAt ?? '-'])));
+      deps.stdout.write(fitColumns(deps.stdout, ['ID', 'NAME', 'ROLE', 'CREATED', 'LAST USED', 'REVOKED'], shown.map((t) => [t.id, printable(t.name), t.role, t.createdAt, t.lastUsedAt ?? '-', t.revokedAt ?? '-'])));
     });
   tokens
     .command('revoke')

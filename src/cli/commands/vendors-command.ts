@@ -9,7 +9,9 @@ import type { CaseSettings } from '../../core/cases/settings.ts';
 import { buildVendorDirectory, VENDOR_DIRECTORY_CHECKED, type VendorDirectory, type VendorEntry } from '../../core/vendors/index.ts';
 import type { CliDeps } from '../program.ts';
 import { printable } from '../render-scan.ts';
-import { dbOption, formatOption, renderColumns, withStore, writeJSON } from './release-command.ts';
+import { wrapHanging } from '../render-audit.ts';
+import { terminalWidth } from '../terminal.ts';
+import { dbOption, formatOption, fitColumns, withStore, writeJSON } from './release-command.ts';
 
 export const VENDOR_LIST_SCHEMA = 'absolve.vendor-list/v1';
 export const VENDOR_SCHEMA = 'absolve.vendor/v1';
@@ -32,7 +34,7 @@ function channelSummary(e: VendorEntry): string {
   return kinds.join(',') || '-';
 }
 
-function describe(e: VendorEntry): string {
+function describe(e: VendorEntry, width: number): string {
   const r = e.requirements;
   const lines = [
     `${e.engine} (${e.vendor})${e.origin === 'config' ? '  [from your configuration]' : ''}`,
@@ -56,7 +58,13 @@ function describe(e: VendorEntry): string {
     `Sources (checked ${e.checked}):`,
     ...e.sources.map((s) => `  ${s}`),
   ];
-  return `${lines.flatMap((l) => l.split('\n')).map(printable).join('\n')}\n`;
+  // Long notes and URLs wrap within the terminal, continuation lines under the text they continue.
+  const fitted = lines.flatMap((l) => l.split('\n')).map(printable).flatMap((l) => {
+    if (l.length <= width) return [l];
+    const lead = /^ */.exec(l)?.[0] ?? '';
+    return wrapHanging(l.slice(lead.length), Math.max(20, width - lead.length), '  ').map((part) => `${lead}${part}`);
+  });
+  return `${fitted.join('\n')}\n`;
 }
 
 export function registerVendorsCommand(program: Command, deps: VendorCommandDeps): void {
@@ -70,7 +78,7 @@ export function registerVendorsCommand(program: Command, deps: VendorCommandDeps
       const { directory } = await loadDirectory(deps, flags.config);
       if (flags.format === 'json') return writeJSON(deps, { schema: VENDOR_LIST_SCHEMA, vendors: directory.entries });
       deps.stdout.write(
-        renderColumns(
+        fitColumns(deps.stdout, 
           ['ENGINE', 'VENDOR', 'CHANNELS', 'PASSWORD', 'LIMIT', 'UPSTREAM', 'PROGRAMMES'],
           directory.entries.map((e) => [
             e.engine,
@@ -95,7 +103,7 @@ export function registerVendorsCommand(program: Command, deps: VendorCommandDeps
       const entry = directory.find(engine);
       if (entry === undefined) throw new CaseError('VENDOR_NOT_FOUND', `no engine '${printable(engine)}' in the vendor directory (see 'absolve vendors list'; add one under "vendors" in absolve.config.json)`);
       if (flags.format === 'json') return writeJSON(deps, { schema: VENDOR_SCHEMA, vendor: entry, downstream: directory.downstreamOf(entry.engine).map((d) => d.engine) });
-      deps.stdout.write(describe(entry));
+      deps.stdout.write(describe(entry, terminalWidth(deps.stdout)));
     });
   vendors
     .command('stats')
@@ -108,7 +116,7 @@ export function registerVendorsCommand(program: Command, deps: VendorCommandDeps
         if (flags.format === 'json') return writeJSON(deps, { schema: VENDOR_STATS_SCHEMA, generatedAt: deps.now().toISOString(), vendors: stats });
         if (stats.length === 0) return void deps.stdout.write(`No cases in ${opened.location}.\n`);
         deps.stdout.write(
-          renderColumns(
+          fitColumns(deps.stdout, 
             ['VENDOR', 'CASES', 'SUBMITTED', 'RESOLVED', 'REJECTED', 'MEDIAN TO RESOLUTION', 'NO RESPONSE'],
             stats.map((s) => [
               s.vendor,
