@@ -7,44 +7,28 @@
  * Same quota, retry and no-blind-re-upload rules as the VirusTotal engine.
  */
 import { ScanError, type ScanEngine, type ScanOptions, type ScanSample, type Verdict } from '../../core/scans/index.ts';
-import { CloudHttp, isRecord, serviceError, type CallContext, type CloudOutcome, type RetryPolicy } from '../cloud/cloud-http.ts';
+import { CloudHttp, isRecord, serviceError, type CallContext, type CloudOutcome } from '../cloud/cloud-http.ts';
 import { uploadFileName, streamOf } from '../cloud/multipart.ts';
 import { pollUntil } from '../cloud/poll.ts';
 import { SingleFlight } from '../cloud/single-flight.ts';
-import { CombinedLimiter, SlidingWindowLimiter, abortReason, sharedLimiterFor, systemClock, type LimiterClock, type RequestLimiter } from '../quota/request-limiter.ts';
-import { isSha256, type CloudQuota, type PollSettings, type UploadPolicy } from '../virustotal/virustotal-engine.ts';
+import { CombinedLimiter, SlidingWindowLimiter, abortReason, sharedLimiterFor, systemClock, type RequestLimiter } from '../quota/request-limiter.ts';
+import { isSha256, type CloudServiceOptions, type UploadPolicy } from '../virustotal/virustotal-engine.ts';
 import { METADEFENDER, mdReportToVerdicts, mdServiceVerdict } from './metadefender-verdicts.ts';
 
 export const METADEFENDER_DEFAULT_URL = 'https://api.metadefender.com/v4';
 /** "The maximum number of hashes to be retrieved in 1 request is 1000" (3.2 Retrieving scan reports for multiple data hashes). */
 export const MD_BULK_MAX = 1000;
 
-export interface MetaDefenderEngineOptions {
-  /** MD_API_KEY. Missing or empty: ScanError ENGINE_CONFIG_INVALID. Never printed or logged. */
-  apiKey: string | undefined;
-  /** MD_API_URL; default `https://api.metadefender.com/v4`. */
-  baseUrl?: string;
-  /** Default `never`. */
-  upload?: UploadPolicy;
-  /** All requests. Default: one limiter per key with `quota`. */
-  limiter?: RequestLimiter;
-  /** Used when `limiter` is not given. Defaults: 10 requests in any 60-s window (free throttling), 4,000 a day (Reputation API), the day counted from the first request (MetaDefender's limits reset 24 h after it). */
-  quota?: CloudQuota;
+/**
+ * MetaDefender: key MD_API_KEY, URL MD_API_URL (default `https://api.metadefender.com/v4`). Quota defaults: 10
+ * requests in any 60-s window (free throttling), 4,000 a day (Reputation API), the day counted from the first
+ * request (MetaDefender's limits reset 24 h after it). Polls start after 10 s, grow to 60 s, give up after 20 min.
+ */
+export interface MetaDefenderEngineOptions extends CloudServiceOptions {
   /** Uploads and rescans (the Prevention API's own daily allowance). Default: one limiter per key with `uploadsPerDay`. */
   uploadLimiter?: RequestLimiter;
   /** Uploads and rescans per 24 h when `uploadLimiter` is not given; default 40 (the free key). */
   uploadsPerDay?: number;
-  /** Default 60,000 ms per request; uploads 600,000 ms. */
-  requestTimeoutMs?: number;
-  uploadTimeoutMs?: number;
-  /** Default 5 attempts, backoff 2,000 ms doubling up to 60,000 ms. */
-  retry?: Partial<RetryPolicy>;
-  /** Default first poll after 10 s, growing to 60 s, giving up after 20 min. */
-  poll?: PollSettings;
-  /** As for VirusTotal: after 3 requests in a row without an answer, the next fail at once for 60 s. */
-  breaker?: { afterFailures?: number; pauseMs?: number };
-  clock?: LimiterClock;
-  fetch?: typeof fetch;
 }
 
 /** The MetaDefender engine: a ScanEngine plus a bulk lookup the scan use case can call first. */

@@ -48,10 +48,11 @@ export interface PollSettings {
   timeoutMs?: number;
 }
 
-export interface VirusTotalEngineOptions {
-  /** VT_API_KEY. Missing or empty: ScanError ENGINE_CONFIG_INVALID. Never printed or logged. */
+/** What every cloud engine (VirusTotal, VT Monitor, MetaDefender) takes; each factory documents its own defaults. */
+export interface CloudServiceOptions {
+  /** The service's API key (VT_API_KEY, MD_API_KEY). Missing or empty: ScanError ENGINE_CONFIG_INVALID. Never printed or logged. */
   apiKey: string | undefined;
-  /** VT_API_URL; default `https://www.virustotal.com/api/v3`. */
+  /** The API's base URL (VT_API_URL, MD_API_URL); default the service's public one. */
   baseUrl?: string;
   /** Default `never`. */
   upload?: UploadPolicy;
@@ -72,6 +73,9 @@ export interface VirusTotalEngineOptions {
   clock?: LimiterClock;
   fetch?: typeof fetch;
 }
+
+/** VirusTotal: key VT_API_KEY, URL VT_API_URL (default `https://www.virustotal.com/api/v3`), quota 4 requests in any 60 s and 500 a UTC day. */
+export type VirusTotalEngineOptions = CloudServiceOptions;
 
 /** Shared option handling of the VirusTotal and VT Monitor engines. */
 export function vtHttp(options: Omit<VirusTotalEngineOptions, 'upload'>, engineLabel: string): { http: CloudHttp; baseUrl: string; poll: ResolvedPoll; uploadTimeoutMs: number } {
