@@ -39,6 +39,11 @@ const errors = {
   404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
 };
 const AnyObject = z.record(z.string(), z.unknown());
+
+/** A route's responses: its JSON success and the error answers every protected route shares. */
+function json<C extends 200 | 202, S extends z.ZodType>(status: C, description: string, schema: S): Record<C, { description: string; content: { 'application/json': { schema: S } } }> & typeof errors {
+  return { [status]: { description, content: { 'application/json': { schema } } }, ...errors } as Record<C, { description: string; content: { 'application/json': { schema: S } } }> & typeof errors;
+}
 const ReleaseParams = z.object({
   product: z.string().min(1).max(200).openapi({ param: { name: 'product', in: 'path' }, example: 'contoso-app' }),
   version: z.string().min(1).max(200).openapi({ param: { name: 'version', in: 'path' }, example: '1.2.0' }),
@@ -111,7 +116,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   const security = [{ Bearer: [] }];
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/products', security, middleware: [requireRole('read')] as const, responses: { 200: { description: 'Products with their release counts', content: { 'application/json': { schema: z.object({ products: z.array(z.object({ name: z.string(), releases: z.number(), latest: z.string() })) }) } } }, ...errors } }),
+    createRoute({ method: 'get', path: '/api/v1/products', security, middleware: [requireRole('read')] as const, responses: json(200, 'Products with their release counts', z.object({ products: z.array(z.object({ name: z.string(), releases: z.number(), latest: z.string() })) })) }),
     async (c) => {
       const byProduct = new Map<string, { releases: number; latest: string }>();
       for (const h of await store.store.listReleases()) byProduct.set(h.product, { releases: (byProduct.get(h.product)?.releases ?? 0) + 1, latest: h.version });
@@ -126,7 +131,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole('read')] as const,
       request: { query: z.object({ product: z.string().max(200).optional() }) },
-      responses: { 200: { description: 'Release headers in recording order', content: { 'application/json': { schema: z.object({ releases: z.array(AnyObject) }) } } }, ...errors },
+      responses: json(200, 'Release headers in recording order', z.object({ releases: z.array(AnyObject) })),
     }),
     async (c) => {
       const { product } = c.req.valid('query');
@@ -141,7 +146,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   };
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/products/{product}/releases/{version}', security, middleware: [requireRole('read')] as const, request: { params: ReleaseParams }, responses: { 200: { description: 'The stored audit of the release (schema absolve.release/v1)', content: { 'application/json': { schema: AnyObject } } }, ...errors } }),
+    createRoute({ method: 'get', path: '/api/v1/products/{product}/releases/{version}', security, middleware: [requireRole('read')] as const, request: { params: ReleaseParams }, responses: json(200, 'The stored audit of the release (schema absolve.release/v1)', AnyObject) }),
     async (c) => {
       const { product, version } = c.req.valid('param');
       const release = await loadRelease(product, version);
@@ -156,7 +161,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole('read')] as const,
       request: { params: ReleaseParams },
-      responses: { 200: { description: 'Whether the release may roll out (schema absolve.gate/v1)', content: { 'application/json': { schema: z.object({ pass: z.boolean(), reasons: z.array(z.object({ code: z.string(), message: z.string(), files: z.array(z.string()) })) }).passthrough() } } }, ...errors },
+      responses: json(200, 'Whether the release may roll out (schema absolve.gate/v1)', z.object({ pass: z.boolean(), reasons: z.array(z.object({ code: z.string(), message: z.string(), files: z.array(z.string()) })) }).passthrough()),
     }),
     async (c) => {
       const { product, version } = c.req.valid('param');
@@ -173,13 +178,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole('read')] as const,
       request: { params: ReleaseParams },
-      responses: {
-        200: {
-          description: 'Files × engines: each file of the release (members nested by parentPath) with its signature and the verdicts that stand now',
-          content: { 'application/json': { schema: z.object({ engines: z.array(z.string()), files: z.array(AnyObject) }) } },
-        },
-        ...errors,
-      },
+      responses: json(200, 'Files × engines: each file of the release (members nested by parentPath) with its signature and the verdicts that stand now', z.object({ engines: z.array(z.string()), files: z.array(AnyObject) })),
     }),
     async (c) => {
       const { product, version } = c.req.valid('param');
@@ -210,7 +209,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole('read')] as const,
       request: { query: z.object({ product: z.string().max(200).optional(), version: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }) },
-      responses: { 200: { description: 'Stored scans, newest first', content: { 'application/json': { schema: z.object({ scans: z.array(AnyObject) }) } } }, ...errors },
+      responses: json(200, 'Stored scans, newest first', z.object({ scans: z.array(AnyObject) })),
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -227,7 +226,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole('read')] as const,
       request: { params: z.object({ id: z.string().min(1).max(200).openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 200: { description: 'One scan with every verdict (schema absolve.scan/v1)', content: { 'application/json': { schema: AnyObject } } }, ...errors },
+      responses: json(200, 'One scan with every verdict (schema absolve.scan/v1)', AnyObject),
     }),
     async (c) => {
       const detail = await store.scans.getScan(c.req.valid('param').id);
@@ -243,7 +242,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole('read')] as const,
       request: { query: z.object({ since: z.string().datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(10000).optional() }) },
-      responses: { 200: { description: 'Detection-change events, oldest first', content: { 'application/json': { schema: z.object({ events: z.array(AnyObject) }) } } }, ...errors },
+      responses: json(200, 'Detection-change events, oldest first', z.object({ events: z.array(AnyObject) })),
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -259,7 +258,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole('read')] as const,
       request: { query: z.object({ product: z.string().max(200).optional() }) },
-      responses: { 200: { description: 'Every signing certificate seen, with the releases it signed', content: { 'application/json': { schema: z.object({ certificates: z.array(AnyObject) }) } } }, ...errors },
+      responses: json(200, 'Every signing certificate seen, with the releases it signed', z.object({ certificates: z.array(AnyObject) })),
     }),
     async (c) => c.json({ certificates: (await store.store.certificateUsage(c.req.valid('query').product)) as unknown as Array<Record<string, unknown>> }, 200),
   );
@@ -271,7 +270,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       security,
       middleware: [requireRole('write')] as const,
       request: { params: ReleaseParams },
-      responses: { 202: { description: 'A scan of the stored release was started; follow it at /api/v1/scans/{scanId} (finishedAt is set when it is done)', content: { 'application/json': { schema: z.object({ jobId: z.string(), scanId: z.string() }) } } }, ...errors },
+      responses: json(202, 'A scan of the stored release was started; follow it at /api/v1/scans/{scanId} (finishedAt is set when it is done)', z.object({ jobId: z.string(), scanId: z.string() })),
     }),
     async (c) => {
       const { product, version } = c.req.valid('param');
@@ -282,7 +281,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/api/v1/tokens', security, middleware: [requireRole('admin')] as const, responses: { 200: { description: 'API tokens (never their text)', content: { 'application/json': { schema: z.object({ tokens: z.array(z.object({ id: z.string(), name: z.string(), role: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() })) }) } } }, ...errors } }),
+    createRoute({ method: 'get', path: '/api/v1/tokens', security, middleware: [requireRole('admin')] as const, responses: json(200, 'API tokens (never their text)', z.object({ tokens: z.array(z.object({ id: z.string(), name: z.string(), role: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() })) })) }),
     async (c) => c.json({ tokens: (await store.tokens.listTokens()).map(({ hash: _hash, ...t }) => t) }, 200),
   );
 
