@@ -2,10 +2,10 @@
  * `absolve serve`: the HTTP API on one opened store, with scan jobs run in this process (the
  * embedded set-up: nothing else to install).
  */
-import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
-import { engineRequest, releaseRoots, sendAlerts, type ScanCommandDeps } from '../cli/commands/scan-command.ts';
+import { engineRequest, sendAlerts, type ScanCommandDeps } from '../cli/commands/scan-command.ts';
 import { recordDetectionEvents } from '../core/monitor/record-events.ts';
+import { newScanId, releaseRoots } from '../core/scans/release-roots.ts';
 import { runScan } from '../core/scans/run-scan.ts';
 import { ScanError } from '../core/scans/verdicts.ts';
 import type { RunningServer, ServeOptions } from '../cli/commands/service-command.ts';
@@ -24,8 +24,8 @@ export async function startServer(
   const startReleaseScan = async (product: string, version: string): Promise<{ jobId: string; scanId: string }> => {
     const engines = await deps.scan.createEngines(engineRequest({ upload: false, yaraRules: [] }, settings));
     if (engines.length === 0) throw new ScanError('ENGINE_CONFIG_INVALID', 'the server has no scan engine configured (set VT_API_KEY or MD_API_KEY, or configure clamav/yara)');
-    const roots = await releaseRoots(deps.scan, opened, { product, version });
-    const scanId = `scan-${deps.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+    const roots = await releaseRoots(deps.scan.fileRoot, opened, { product, version });
+    const scanId = newScanId('scan', deps.now());
     const job = (async () => {
       try {
         const report = await runScan(roots, { id: scanId, trigger: 'api', inputs: [`${product}@${version}`], release: { product, version }, engines, store: opened.scans, containers: await deps.scan.containers(), now: deps.now, maxAgeMs: { virustotal: (settings.virustotal?.maxAgeHours ?? 24) * 3_600_000, metadefender: (settings.metadefender?.maxAgeHours ?? 24) * 3_600_000 } }, deps.version);

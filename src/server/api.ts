@@ -14,6 +14,7 @@ import { evaluateGate, type GatePolicy } from '../core/gate/release-gate.ts';
 import { compareText } from '../core/releases/release.types.ts';
 import type { OpenedStore } from '../core/releases/ports.ts';
 import { isDetection } from '../core/scans/scan.types.ts';
+import { requireRelease } from '../core/scans/release-roots.ts';
 import { summarizeScan } from '../core/scans/scan-report.ts';
 
 /** JSON request bodies are small (actions, settings): anything larger is refused before it is read. */
@@ -139,11 +140,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     },
   );
 
-  const loadRelease = async (product: string, version: string) => {
-    const release = await store.store.getRelease({ product, version });
-    if (release === undefined) throw new AbsolveError('RELEASE_NOT_FOUND', `no release ${product}@${version}`);
-    return release;
-  };
+  const loadRelease = (product: string, version: string) => requireRelease({ store: store.store, location: 'the store' }, { product, version });
 
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/products/{product}/releases/{version}', security, middleware: [requireRole('read')] as const, request: { params: ReleaseParams }, responses: json(200, 'The stored audit of the release (schema absolve.release/v1)', AnyObject) }),

@@ -7,21 +7,20 @@
  *   events [--since T]                detection-change events, oldest first
  *   gate <product>@<version>          exit 0 when the release may roll out, 1 with the reasons when not
  */
-import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AbsolveError, ExitCode } from '../../core/errors.ts';
 import { DEFAULT_GATE_POLICY, evaluateGate, type GatePolicy, type GateResult } from '../../core/gate/release-gate.ts';
 import { DETECTION_EVENT_KINDS, type DetectionEvent, type DetectionEventKind } from '../../core/monitor/detection-events.ts';
 import { liveReleases } from '../../core/monitor/live-releases.ts';
 import { recordDetectionEvents } from '../../core/monitor/record-events.ts';
-import { ReleaseError } from '../../core/releases/errors.ts';
+import { newScanId, releaseRoots, requireRelease } from '../../core/scans/release-roots.ts';
 import { runScan, type ScanRootProvider } from '../../core/scans/run-scan.ts';
 import { ScanError } from '../../core/scans/verdicts.ts';
 import { createProgress } from '../progress.ts';
 import { terminalWidth } from '../terminal.ts';
 import { describeChange, printable } from '../render-scan.ts';
 import { dbOption, fitColumns, withStore, writeJSON } from './release-command.ts';
-import { engineRequest, parseReleaseRef, releaseRoots, render, sendAlerts, type ScanCommandDeps } from './scan-command.ts';
+import { engineRequest, parseReleaseRef, render, sendAlerts, type ScanCommandDeps } from './scan-command.ts';
 
 export const EVENTS_SCHEMA = 'absolve.events/v1';
 export const MONITOR_SCHEMA = 'absolve.monitor-round/v1';
@@ -77,7 +76,7 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
       await withStore(deps, flags.db, false, async (opened) => {
         const live = liveReleases(await opened.store.listReleases());
         const roots: ScanRootProvider[] = [];
-        for (const h of live) roots.push(...(await releaseRoots(deps, opened, h)));
+        for (const h of live) roots.push(...(await releaseRoots(deps.fileRoot, opened, h)));
         const progress = createProgress(deps.stderr, flags.progress);
         let total = 0;
         progress.start(0, 'monitor');
@@ -86,7 +85,7 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
           report = await runScan(
             roots,
             {
-              id: `monitor-${deps.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`,
+              id: newScanId('monitor', deps.now()),
               trigger: 'monitor',
               inputs: live.map((h) => `${h.product}@${h.version}`),
               release: null,
@@ -160,11 +159,7 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
         ...(flags.pinSigner.length === 0 ? {} : { pinnedSigners: flags.pinSigner }),
       };
       const result = await withStore(deps, flags.db, false, async (opened) => {
-        const release = await opened.store.getRelease(key);
-        if (release === undefined) {
-          if (!(await opened.store.hasProduct(key.product))) throw new ReleaseError('PRODUCT_NOT_FOUND', `no product '${key.product}' in ${opened.location}`);
-          throw new ReleaseError('RELEASE_NOT_FOUND', `${key.product} has no release '${key.version}' in ${opened.location}`);
-        }
+        const release = await requireRelease(opened, key);
         const verdicts = await opened.scans.currentVerdicts(release.artifacts.map((a) => a.sha256));
         return evaluateGate({ release, verdicts }, policy);
       });

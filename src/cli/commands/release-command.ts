@@ -21,6 +21,7 @@ import type { BlobSource, OpenedStore } from '../../core/releases/ports.ts';
 import { DEFAULT_CHANNEL, recordRelease, validateReleaseKey, type RecordReleaseResult } from '../../core/releases/record-release.ts';
 import type { ReleaseDetail, ReleaseFinding, ReleaseHeader, SignerRef } from '../../core/releases/release.types.ts';
 import type { CliDeps } from '../program.ts';
+import { requireRelease } from '../../core/scans/release-roots.ts';
 import { escapeForDisplay } from '../../binary/index.ts';
 import { printableLines } from '../printable.ts';
 import { addAuditOptions, auditExitCode, auditWithProgress, resolveAuditSetup, type AuditOptionFlags } from '../audit-options.ts';
@@ -125,11 +126,8 @@ function findingLines(findings: readonly ReleaseFinding[]): string[] {
   return findings.map((f) => `${f.severity} ${f.id}: ${f.message}`);
 }
 
-async function loadRelease(opened: OpenedStore, product: string, version: string): Promise<ReleaseDetail> {
-  const detail = await opened.store.getRelease({ product, version });
-  if (detail !== undefined) return detail;
-  if (!(await opened.store.hasProduct(product))) throw new ReleaseError('PRODUCT_NOT_FOUND', `no product '${product}' in ${opened.location}`);
-  throw new ReleaseError('RELEASE_NOT_FOUND', `${product} has no release '${version}' in ${opened.location} (see 'absolve release list ${product}')`);
+function loadRelease(opened: OpenedStore, product: string, version: string): Promise<ReleaseDetail> {
+  return requireRelease(opened, { product, version });
 }
 
 // ------------------------------------------------------------------ release add: paths

@@ -10,17 +10,16 @@
  * history can be compared over time. Exit codes: 0 no engine flags anything, 1 a detection,
  * 2 a usage, configuration or I/O error, or a file no engine answered for.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AbsolveError, ExitCode } from '../../core/errors.ts';
 import type { ContainerReader } from '../../core/ports.ts';
-import { ReleaseError } from '../../core/releases/errors.ts';
 import type { OpenedStore } from '../../core/releases/ports.ts';
 import type { ReleaseKey } from '../../core/releases/release.types.ts';
 import { deliverDueAlerts, plannedDeliveries, type DeliveryOutcome, type WebhookSender } from '../../core/alerts/alerts.ts';
 import type { DetectionEvent } from '../../core/monitor/detection-events.ts';
 import type { ServiceSettings } from '../../core/service-settings.ts';
+import { newScanId, releaseRoots } from '../../core/scans/release-roots.ts';
 import { recordDetectionEvents } from '../../core/monitor/record-events.ts';
 import { resolveGoneDetections } from '../../core/cases/open-cases.ts';
 import { runScan, type ScanRootProvider } from '../../core/scans/run-scan.ts';
@@ -73,7 +72,7 @@ export interface ScanCommandDeps extends Pick<CliDeps, 'version' | 'walkInputs' 
   /** Posts alerts to webhooks. */
   webhookSender: WebhookSender;
   /** A file on disk as a scan root (its sample streams from disk; its bytes are read for container listing). */
-  fileRoot(fsPath: string, displayPath: string, known?: { sha256: string; size: number }): Promise<ScanRoot>;
+  fileRoot: (fsPath: string, displayPath: string, known?: { sha256: string; size: number }) => Promise<ScanRoot>;
 }
 
 /** A cloud answer younger than this is reused instead of asked again (`--max-age`). */
@@ -111,10 +110,6 @@ export function parseReleaseRef(ref: string): ReleaseKey {
   return { product: ref.slice(0, at), version: ref.slice(at + 1) };
 }
 
-function newScanId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `scan-${stamp}-${randomBytes(3).toString('hex')}`;
-}
 
 export function render(report: ScanReport & { skipped?: Array<{ path: string; reason: string }>; events?: DetectionEvent[]; alerts?: DeliveryOutcome }, format: ScanFlags['format'], width = 80): string {
   switch (format) {
@@ -125,24 +120,6 @@ export function render(report: ScanReport & { skipped?: Array<{ path: string; re
     case 'table':
       return renderScanTable(report, width);
   }
-}
-
-export async function releaseRoots(deps: Pick<ScanCommandDeps, 'fileRoot'>, opened: OpenedStore, key: ReleaseKey): Promise<ScanRootProvider[]> {
-  const detail = await opened.store.getRelease(key);
-  if (detail === undefined) {
-    if (!(await opened.store.hasProduct(key.product))) throw new ReleaseError('PRODUCT_NOT_FOUND', `no product '${key.product}' in ${opened.location}`);
-    throw new ReleaseError('RELEASE_NOT_FOUND', `${key.product} has no release '${key.version}' in ${opened.location} (see 'absolve release list ${key.product}')`);
-  }
-  const roots: ScanRootProvider[] = [];
-  for (const artifact of detail.artifacts) {
-    if (artifact.path.includes('!/')) continue; // members come from their container's blob
-    const blob = await opened.blobs.locate(artifact.sha256);
-    if (blob === undefined) {
-      throw new ReleaseError('BLOB_MISMATCH', `the stored bytes of ${artifact.path} (sha256 ${artifact.sha256}) are missing from the blob store; record the release again with 'absolve release add --replace'`);
-    }
-    roots.push({ path: artifact.path, open: () => deps.fileRoot(blob, artifact.path, { sha256: artifact.sha256, size: artifact.size }) });
-  }
-  return roots;
 }
 
 async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: ScanFlags): Promise<number> {
@@ -162,7 +139,7 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
     const roots: ScanRootProvider[] =
       key === null
         ? (await deps.walkInputs(paths)).map((f) => ({ path: f.displayPath, open: () => deps.fileRoot(f.fsPath, f.displayPath) }))
-        : await releaseRoots(deps, opened, key);
+        : await releaseRoots(deps.fileRoot, opened, key);
     const progress = createProgress(deps.stderr, flags.progress);
     let total = 0;
     const controller = new AbortController();
@@ -174,7 +151,7 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
       report = await runScan(
         roots,
         {
-          id: newScanId(deps.now()),
+          id: newScanId('scan', deps.now()),
           trigger: 'cli',
           inputs: key === null ? paths : [`${key.product}@${key.version}`],
           release: key,
