@@ -16,7 +16,7 @@ import { AbsolveError, ExitCode } from '../../core/errors.ts';
 import type { ContainerReader } from '../../core/ports.ts';
 import type { OpenedStore } from '../../core/releases/ports.ts';
 import type { ReleaseKey } from '../../core/releases/release.types.ts';
-import { deliverDueAlerts, plannedDeliveries, type DeliveryOutcome, type WebhookSender } from '../../core/alerts/alerts.ts';
+import { alertEvents, type DeliveryOutcome, type WebhookSender } from '../../core/alerts/alerts.ts';
 import type { DetectionEvent } from '../../core/monitor/detection-events.ts';
 import type { ServiceSettings } from '../../core/service-settings.ts';
 import { newScanId, releaseRoots } from '../../core/scans/release-roots.ts';
@@ -199,24 +199,15 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
   );
 }
 
-/**
- * After a scan or a monitor round: queue an alert per new event and configured webhook in the
- * outbox, then send what is due (what fails is retried by the next run or `absolve alerts deliver`).
- */
-export async function sendAlerts(
+/** After a scan or a monitor round: the alerts of its events, through the outbox (see core/alerts). */
+export function sendAlerts(
   deps: Pick<ScanCommandDeps, 'webhookSender' | 'now'>,
   opened: OpenedStore,
   report: Pick<ScanReport, 'files' | 'inputs'>,
   events: readonly DetectionEvent[],
   settings: ServiceSettings,
 ): Promise<DeliveryOutcome | undefined> {
-  const targets = settings.alerts?.webhooks ?? [];
-  if (targets.length === 0) return undefined;
-  const paths = new Map<string, string[]>();
-  for (const f of report.files) paths.set(f.sha256, [...(paths.get(f.sha256) ?? []), f.path]);
-  const planned = plannedDeliveries(events, targets, (e) => ({ paths: paths.get(e.sha256) ?? [], releases: report.inputs }), deps.now().toISOString());
-  await opened.outbox.enqueue(planned);
-  return deliverDueAlerts(opened.outbox, deps.webhookSender, targets, () => deps.now());
+  return alertEvents({ outbox: opened.outbox, sender: deps.webhookSender, now: deps.now }, report, events, settings.alerts?.webhooks ?? []);
 }
 
 export function registerScanCommands(program: Command, deps: ScanCommandDeps, setExitCode: (code: number) => void): void {

@@ -222,3 +222,21 @@ export async function deliverDueAlerts(
   }
   return outcome;
 }
+
+/**
+ * After a scan or a monitor round: an alert per new event and configured target into the outbox, then what is
+ * due is sent (what fails is retried by the next run). Undefined when no target is configured.
+ */
+export async function alertEvents(
+  deps: { outbox: OutboxStore; sender: WebhookSender; now: () => Date },
+  report: { files: ReadonlyArray<{ sha256: string; path: string }>; inputs: readonly string[] },
+  events: readonly DetectionEvent[],
+  targets: readonly WebhookTarget[],
+): Promise<DeliveryOutcome | undefined> {
+  if (targets.length === 0) return undefined;
+  const paths = new Map<string, string[]>();
+  for (const f of report.files) paths.set(f.sha256, [...(paths.get(f.sha256) ?? []), f.path]);
+  const planned = plannedDeliveries(events, targets, (e) => ({ paths: paths.get(e.sha256) ?? [], releases: [...report.inputs] }), deps.now().toISOString());
+  await deps.outbox.enqueue(planned);
+  return deliverDueAlerts(deps.outbox, deps.sender, targets, deps.now);
+}
