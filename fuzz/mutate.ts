@@ -8,6 +8,7 @@
  * Every case is a pure function of (seed number, target name, case index), so the harness can regenerate any case
  * from its index: a worker that hangs or runs out of memory does not need to have sent its input anywhere.
  */
+import { mulberry32 } from '../test/support/seeded-random.ts';
 
 /** One field of a seed: where it is, how wide, and its byte order (DER lengths are big-endian). */
 export interface Field {
@@ -22,17 +23,8 @@ export interface Seed {
   fields: Field[];
 }
 
-/** mulberry32: small and fast; the quality is plenty for choosing mutations. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/support/seeded-random.ts). */
+export const prng = mulberry32;
 
 /** FNV-1a of a string: mixes the target name into the per-case seed. */
 function hashString(text: string): number {

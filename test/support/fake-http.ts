@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mulberry32 } from './seeded-random.ts';
 
 export const serverNow = (): number => performance.timeOrigin + performance.now();
 
@@ -32,17 +33,8 @@ export interface FaultSettings {
   only?: RegExp;
 }
 
-/** mulberry32: a small seeded PRNG so fault runs are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/support/seeded-random.ts). */
+export const seededRandom = mulberry32;
 
 export interface QuotaSettings {
   perWindow: number;

@@ -15,6 +15,7 @@ import { describe, it } from 'node:test';
 import { ParseError } from '../../../src/binary/index.ts';
 import { mapRVA, parsePE, parsePEHeaders, parseWinCertificates, PE_ANOMALY_IDS, PE_ERROR_CODES, type PEHeaders } from '../../../src/formats/pe/index.ts';
 import { buildPE, COFF_FIELDS, DOS_FIELDS, importSection, layout, optionalFields, resourceSection, SECTION_FIELDS, versionInfoBlob } from './pe-builder.ts';
+import { mulberry32 } from '../../support/seeded-random.ts';
 
 const SEED = Number(process.env.PE_FUZZ_SEED ?? 0x5eed_2024) >>> 0;
 const SCALE = Number(process.env.PE_FUZZ_SCALE ?? 1);
@@ -22,17 +23,7 @@ const fixtures = join(import.meta.dirname, '../../fixtures');
 const ERROR_CODES = new Set<string>(PE_ERROR_CODES);
 const ANOMALY_IDS = new Set<string>(PE_ANOMALY_IDS);
 
-/** mulberry32: tiny, fast, good enough for test-case generation. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 interface Base {
   name: string;
