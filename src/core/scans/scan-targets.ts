@@ -43,8 +43,10 @@ export async function collectScanTargets(root: ScanRoot, containers: ContainerRe
   if (kind === undefined) return out;
   let bytes = head;
   if (head.length !== root.source.size) {
+    // The container's listing needs all of it: the head is already read, so only the rest is.
     bytes = new Uint8Array(root.source.size);
-    await readExactly(root.source, bytes, 0);
+    bytes.set(head);
+    await readExactly(root.source, bytes.subarray(head.length), head.length);
   }
   await expand(root.path, kind, bytes, containers, containers.session(root.source.size), 1, out);
   return out;
