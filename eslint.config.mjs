@@ -19,6 +19,17 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard shows untrusted text from the API: React escapes it, and nothing may bypass that.
+    files: ['src/web/**/*.tsx', 'src/web/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'everything from the API is untrusted text: no dangerouslySetInnerHTML' },
+        { selector: "AssignmentExpression[left.property.name=/^(innerHTML|outerHTML)$/]", message: 'everything from the API is untrusted text: no innerHTML' },
+      ],
+    },
+  },
+  {
     // node:test's describe/it return promises that the runner awaits itself.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },

@@ -8,7 +8,7 @@ import { join, relative, resolve, dirname, sep } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const src = join(root, 'src');
-const rank = { binary: 0, formats: 1, authenticode: 2, core: 3, engines: 4, store: 4, queue: 4, server: 4, cli: 4, vendors: 4, files: 4, containers: 4, alerts: 4, app: 5 };
+const rank = { binary: 0, formats: 1, authenticode: 2, core: 3, engines: 4, store: 4, queue: 4, server: 4, cli: 4, vendors: 4, files: 4, containers: 4, alerts: 4, web: 4, app: 5 };
 // Pure layers take bytes and data; only hashing/crypto is allowed there (Authenticode digests).
 const allowedBuiltins = {
   binary: new Set(),
@@ -19,7 +19,7 @@ const allowedBuiltins = {
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : [];
+    return statSync(p).isDirectory() ? walk(p) : /\.tsx?$/.test(p) ? [p] : [];
   });
 }
 const layerOf = (file) => relative(src, file).split(sep)[0];
@@ -31,6 +31,11 @@ for (const file of walk(src)) {
   const re = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const m of text.matchAll(re)) {
     const spec = m[1] ?? m[2];
+    // The dashboard (src/web) runs in the browser and talks to the API over fetch: it may borrow core's *types* only.
+    if (layer === 'web' && spec.startsWith('.') && layerOf(resolve(dirname(file), spec)) !== 'web' && !/^\s*(?:import|export)\s+type\s/.test(m[0].replace(/^\n/, ''))) {
+      problems.push(`${relative(root, file)}: the dashboard may import only types from other layers (${spec})`);
+    }
+    if (layer === 'web' && spec.startsWith('node:')) problems.push(`${relative(root, file)}: the dashboard runs in the browser and must not import ${spec}`);
     if (spec.startsWith('.')) {
       const target = resolve(dirname(file), spec);
       if (!target.startsWith(src)) continue;

@@ -2,6 +2,7 @@
  * `absolve serve`: the HTTP API on one opened store, with scan jobs run in this process (the
  * embedded set-up: nothing else to install).
  */
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { engineRequest, sendAlerts, type ScanCommandDeps } from '../cli/commands/scan-command.ts';
 import { recordDetectionEvents } from '../core/monitor/record-events.ts';
@@ -12,10 +13,19 @@ import type { RunningServer, ServeOptions } from '../cli/commands/service-comman
 import { gatePolicyFrom } from '../core/service-settings.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
 import { createApi } from '../server/api.ts';
+import { staticFiles } from '../server/static-files.ts';
+
+/**
+ * The dashboard's build (Vite, `npm run build`): dist/web beside dist/app when running the built
+ * package, the checkout's dist/web when running the sources through tsx.
+ */
+export function defaultWebRoot(): string {
+  return fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/web/' : '../web/', import.meta.url));
+}
 
 export async function startServer(
   options: ServeOptions,
-  deps: { openStore: OpenStore; version: string; now: () => Date; log: (line: string) => void; scan: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'> },
+  deps: { openStore: OpenStore; version: string; now: () => Date; log: (line: string) => void; webRoot?: string; scan: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'> },
 ): Promise<RunningServer> {
   const settings = await deps.scan.loadSettings(undefined);
   const opened = await deps.openStore(options.db, { create: true, createFolders: options.createFolders });
@@ -40,7 +50,8 @@ export async function startServer(
     void job.finally(() => running.delete(job));
     return { jobId: scanId, scanId };
   };
-  const app = createApi({ store: opened, version: deps.version, now: deps.now, gatePolicy: gatePolicyFrom(settings, {}), log: deps.log, startReleaseScan });
+  const web = await staticFiles(deps.webRoot ?? defaultWebRoot(), deps.log);
+  const app = createApi({ store: opened, version: deps.version, now: deps.now, gatePolicy: gatePolicyFrom(settings, {}), log: deps.log, startReleaseScan, staticFiles: (path, method) => web.serve(path, method) });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
     s.once('error', reject);

@@ -16,6 +16,11 @@ import type { OpenedStore } from '../core/releases/ports.ts';
 import { isDetection } from '../core/scans/scan.types.ts';
 import { requireRelease } from '../core/scans/release-roots.ts';
 import { summarizeScan } from '../core/scans/scan-report.ts';
+import { CASE_STATES, CASE_TRANSITIONS, DEFAULT_DUE_DAYS, isOpenState, type CaseRecord } from '../core/cases/case.types.ts';
+import { planSubmission, type SubmissionFile } from '../core/cases/submission-plan.ts';
+import { EMPTY_CASE_SETTINGS, type SubmissionProfile } from '../core/cases/settings.ts';
+import { buildVendorDirectory, type VendorDirectory } from '../core/vendors/index.ts';
+import { signerRef, signersOf, type ReleaseDetail } from '../core/releases/release.types.ts';
 
 /** JSON request bodies are small (actions, settings): anything larger is refused before it is read. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -29,6 +34,15 @@ export interface ApiDeps {
   log?: (line: string) => void;
   /** Starts a scan of a stored release in the background (the job runner); returns the scan id. */
   startReleaseScan?: (product: string, version: string) => Promise<{ jobId: string; scanId: string }>;
+  /** The vendor directory (with the config's overrides) for submission packages; default: the shipped one. */
+  directory?: VendorDirectory;
+  /** The publisher's submission profile (submission.* in the config) and days until an answer is due. */
+  submission?: SubmissionProfile;
+  /**
+   * Serves the dashboard's static files for GET requests outside /api and /health (src/server/static-files.ts);
+   * undefined: no dashboard.
+   */
+  staticFiles?: (path: string, method: string) => Promise<Response | undefined>;
 }
 
 type Env = { Variables: { token: TokenRecord } };
@@ -50,14 +64,17 @@ const ReleaseParams = z.object({
   version: z.string().min(1).max(200).openapi({ param: { name: 'version', in: 'path' }, example: '1.2.0' }),
 });
 
-function problem(status: 400 | 401 | 403 | 404 | 413 | 500, code: string, message: string): Response {
+function problem(status: 400 | 401 | 403 | 404 | 409 | 413 | 500, code: string, message: string): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
     status,
     headers: { 'content-type': 'application/json', ...(status === 401 ? { 'www-authenticate': 'Bearer realm="absolve"' } : {}) },
   });
 }
 
-const STATUS_OF_CODE: Record<string, 400 | 404> = {
+const STATUS_OF_CODE: Record<string, 400 | 404 | 409> = {
+  CASE_NOT_FOUND: 404,
+  CASE_TRANSITION_INVALID: 409,
+  CASE_STATE_CONFLICT: 409,
   USAGE: 400,
   RELEASE_INVALID: 400,
   RELEASE_NOT_FOUND: 404,
@@ -98,7 +115,14 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     deps.log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
     return problem(500, 'INTERNAL', 'internal error (see the server log)');
   });
-  app.notFound(() => problem(404, 'NOT_FOUND', 'no such route (see /api/v1/openapi.json)'));
+  app.notFound(async (c) => {
+    const path = new URL(c.req.url).pathname;
+    if (deps.staticFiles !== undefined && path !== '/api' && !path.startsWith('/api/')) {
+      const served = await deps.staticFiles(path, c.req.method);
+      if (served !== undefined) return served;
+    }
+    return problem(404, 'NOT_FOUND', 'no such route (see /api/v1/openapi.json)');
+  });
 
   app.get('/health', (c) => c.json({ status: 'ok', version: deps.version }));
 
@@ -280,6 +304,238 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
   app.openapi(
     createRoute({ method: 'get', path: '/api/v1/tokens', security, middleware: [requireRole('admin')] as const, responses: json(200, 'API tokens (never their text)', z.object({ tokens: z.array(z.object({ id: z.string(), name: z.string(), role: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() })) })) }),
     async (c) => c.json({ tokens: (await store.tokens.listTokens()).map(({ hash: _hash, ...t }) => t) }, 200),
+  );
+
+  // ---- Dashboard routes (issue #11): release status, timelines, cases and their submission packages. ----
+
+  const GateReasonSchema = z.object({ code: z.string(), message: z.string(), files: z.array(z.string()) });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/release-status',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: { query: z.object({ product: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }) },
+      responses: json(
+        200,
+        'The newest releases (newest first) with their gate verdict and the detections that stand now',
+        z.object({
+          releases: z.array(
+            z.object({
+              product: z.string(),
+              version: z.string(),
+              channel: z.string(),
+              createdAt: z.string(),
+              files: z.number(),
+              signatures: z.object({ valid: z.number(), invalid: z.number(), untrusted: z.number(), unsigned: z.number(), malformed: z.number() }),
+              gate: z.object({ pass: z.boolean(), reasons: z.array(GateReasonSchema) }),
+              detections: z.object({ flaggedFiles: z.number(), engines: z.array(z.string()), detections: z.number() }),
+              openCases: z.number(),
+            }),
+          ),
+        }),
+      ),
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const headers = (await store.store.listReleases(q.product)).reverse().slice(0, q.limit ?? 100);
+      const open = (await store.cases.listCases({})).filter((k) => isOpenState(k.state));
+      const releases = [];
+      for (const h of headers) {
+        const release = await loadRelease(h.product, h.version);
+        const verdicts = await store.scans.currentVerdicts(release.artifacts.map((a) => a.sha256));
+        const gate = evaluateGate({ release, verdicts }, deps.gatePolicy);
+        const engines = new Set<string>();
+        let flaggedFiles = 0;
+        let detections = 0;
+        for (const a of release.artifacts) {
+          const flagged = (verdicts.get(a.sha256) ?? []).filter((v) => isDetection(v.category));
+          if (flagged.length > 0) flaggedFiles++;
+          detections += flagged.length;
+          for (const v of flagged) engines.add(v.engine);
+        }
+        const s = h.summary;
+        releases.push({
+          product: h.product,
+          version: h.version,
+          channel: h.channel,
+          createdAt: h.createdAt,
+          files: h.files,
+          signatures: { valid: s.valid, invalid: s.invalid, untrusted: s.untrusted, unsigned: s.unsigned, malformed: s.malformed },
+          gate: { pass: gate.pass, reasons: gate.reasons },
+          detections: { flaggedFiles, engines: [...engines].sort(compareText), detections },
+          openCases: open.filter((k) => k.release.product === h.product && k.release.version === h.version).length,
+        });
+      }
+      return c.json({ releases }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/products/{product}/releases/{version}/timeline',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: {
+        params: ReleaseParams,
+        query: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/i).optional().openapi({ description: 'One file of the release; default: every file' }), limit: z.coerce.number().int().min(1).max(500).optional() }),
+      },
+      responses: json(
+        200,
+        'Per scan of the release (oldest first), the engines that flagged the file (or any file) in it, and the detection-change events',
+        z.object({
+          engines: z.array(z.string()),
+          scans: z.array(z.object({ id: z.string(), at: z.string(), trigger: z.string(), flagging: z.array(z.string()), answered: z.number() })),
+          events: z.array(AnyObject),
+        }),
+      ),
+    }),
+    async (c) => {
+      const { product, version } = c.req.valid('param');
+      const q = c.req.valid('query');
+      const release = await loadRelease(product, version);
+      const wanted = q.sha256 === undefined ? new Set(release.artifacts.map((a) => a.sha256)) : new Set([q.sha256.toLowerCase()]);
+      const headers = (await store.scans.listScans({ release: { product, version }, limit: q.limit ?? 100 })).reverse();
+      const engines = new Set<string>();
+      const scans = [];
+      for (const h of headers) {
+        const detail = await store.scans.getScan(h.id);
+        if (detail === undefined) continue;
+        const flagging = new Set<string>();
+        const answeredEngines = new Set<string>();
+        for (const f of detail.files) {
+          if (!wanted.has(f.sha256)) continue;
+          for (const v of f.verdicts) {
+            if (v.category === 'failure' || v.category === 'timeout' || v.category === 'type-unsupported') continue;
+            answeredEngines.add(v.engine);
+            if (isDetection(v.category)) flagging.add(v.engine);
+          }
+        }
+        for (const e of flagging) engines.add(e);
+        scans.push({ id: h.id, at: h.startedAt, trigger: h.trigger, flagging: [...flagging].sort(compareText), answered: answeredEngines.size });
+      }
+      const events = q.sha256 === undefined ? (await store.events.listEvents({ limit: 10000 })).filter((e) => wanted.has(e.sha256)) : await store.events.listEvents({ sha256: q.sha256.toLowerCase(), limit: 10000 });
+      return c.json({ engines: [...engines].sort(compareText), scans, events: events as unknown as Array<Record<string, unknown>> }, 200);
+    },
+  );
+
+  const CaseStateSchema = z.enum(CASE_STATES as unknown as [string, ...string[]]);
+  const dueDays = deps.submission?.dueDays ?? DEFAULT_DUE_DAYS;
+  const caseView = (k: CaseRecord) => ({ ...k, next: [...CASE_TRANSITIONS[k.state]], overdue: (k.state === 'submitted' || k.state === 'acknowledged') && k.dueAt !== null && k.dueAt <= deps.now().toISOString() });
+  const CaseIdParams = z.object({ id: z.coerce.number().int().min(1).openapi({ param: { name: 'id', in: 'path' }, example: 1 }) });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/cases',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: { query: z.object({ product: z.string().max(200).optional(), version: z.string().max(200).optional(), state: CaseStateSchema.optional() }) },
+      responses: json(200, 'False-positive cases, oldest first; `overdue` when a submitted case’s answer is due', z.object({ cases: z.array(AnyObject) })),
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const list = await store.cases.listCases({
+        ...(q.product !== undefined && q.version !== undefined ? { release: { product: q.product, version: q.version } } : {}),
+        ...(q.state === undefined ? {} : { state: q.state as CaseRecord['state'] }),
+      });
+      const filtered = q.product !== undefined && q.version === undefined ? list.filter((k) => k.release.product === q.product) : list;
+      return c.json({ cases: filtered.map(caseView) }, 200);
+    },
+  );
+
+  const fileOf = (release: ReleaseDetail, sha256: string, path: string | null): SubmissionFile | undefined => {
+    const a = release.artifacts.find((x) => x.path === path && x.sha256 === sha256) ?? release.artifacts.find((x) => x.sha256 === sha256);
+    if (a === undefined) return undefined;
+    const primary = signersOf(a).find((s) => s.role === 'primary');
+    return { sha256, path: a.path, size: a.size, signer: primary === undefined ? null : signerRef(primary.signer), signatureStatus: a.signature?.status ?? null };
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/cases/{id}',
+      security,
+      middleware: [requireRole('read')] as const,
+      request: { params: CaseIdParams },
+      responses: json(
+        200,
+        'One case with its history, its submissions and its submission package (what `absolve submit` would write for it alone: archive plan, email, forms)',
+        z.object({ case: AnyObject, events: z.array(AnyObject), submissions: z.array(AnyObject), package: AnyObject.nullable(), next: z.array(z.string()) }),
+      ),
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const k = await store.cases.getCase(id);
+      if (k === undefined) throw new AbsolveError('CASE_NOT_FOUND', `no case ${id}`);
+      const release = await store.store.getRelease(k.release);
+      let pkg: Record<string, unknown> | null = null;
+      if (release !== undefined) {
+        const files = k.kind === 'false-positive' ? [fileOf(release, k.subject, k.path)].filter((f): f is SubmissionFile => f !== undefined) : [];
+        const releaseFiles = release.artifacts.filter((a) => !a.path.includes('!/')).map((a) => fileOf(release, a.sha256, a.path)).filter((f): f is SubmissionFile => f !== undefined);
+        const directory = deps.directory ?? buildVendorDirectory();
+        const profile = deps.submission ?? EMPTY_CASE_SETTINGS.submission;
+        pkg = planSubmission({ vendor: k.vendor, entry: directory.find(k.vendor), cases: [k], release: release.header, files, releaseFiles, profile, from: profile.contactEmail }) as unknown as Record<string, unknown>;
+      }
+      return c.json(
+        {
+          case: caseView(k),
+          events: (await store.cases.events(id)) as unknown as Array<Record<string, unknown>>,
+          submissions: (await store.cases.submissions(id)) as unknown as Array<Record<string, unknown>>,
+          package: pkg,
+          next: [...CASE_TRANSITIONS[k.state]],
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/cases/{id}/state',
+      security,
+      middleware: [requireRole('write')] as const,
+      request: {
+        params: CaseIdParams,
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                state: CaseStateSchema,
+                expected: CaseStateSchema.optional().openapi({ description: 'The state the caller saw: 409 CASE_STATE_CONFLICT when another change came first' }),
+                reference: z.string().min(1).max(200).optional(),
+                note: z.string().min(1).max(2000).optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: json(200, 'The case after the change (409 when the transition is not allowed or the state changed meanwhile)', AnyObject),
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const current = await store.cases.getCase(id);
+      if (current === undefined) throw new AbsolveError('CASE_NOT_FOUND', `no case ${id}`);
+      const at = deps.now().toISOString();
+      const state = body.state as CaseRecord['state'];
+      const updated = await store.cases.updateCase(
+        id,
+        {
+          at,
+          state,
+          ...(body.reference === undefined ? {} : { reference: body.reference }),
+          ...(body.note === undefined ? {} : { note: body.note }),
+          ...(state === 'submitted' && current.state !== 'submitted' ? { dueAt: new Date(Date.parse(at) + dueDays * 86_400_000).toISOString() } : {}),
+        },
+        (body.expected as CaseRecord['state'] | undefined) ?? current.state,
+      );
+      deps.log?.(`case ${id}: ${current.state} -> ${updated.state} by token ${tokenOf(c).id}`);
+      return c.json(caseView(updated) as unknown as Record<string, unknown>, 200);
+    },
   );
 
   app.doc('/api/v1/openapi.json', { openapi: '3.0.3', info: { title: 'Absolve API', version: deps.version, description: 'Releases, audits, scans, detection events and the release gate.' } });
