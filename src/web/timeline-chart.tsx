@@ -88,16 +88,16 @@ export function TimelineChart({ timeline, label }: { timeline: Timeline; label: 
   }, [scans, timeline.events]);
 
   if (scans.length === 0) return <div className="empty">No scan of this release yet: the timeline starts with the first scan.</div>;
-  const first = scans[0];
+  const peak = scans.reduce((a, b) => (b.flagging.length > a.flagging.length ? b : a), scans[0] ?? { flagging: [], at: '' });
   const last = scans[scans.length - 1];
   return (
     <figure className="card chart-card">
       <figcaption>
         <strong>{label}</strong>:{' '}
-        {first !== undefined && last !== undefined && (
+        {last !== undefined && (
           <span>
-            {first.flagging.length} engine{first.flagging.length === 1 ? '' : 's'} flagging at the first scan ({formatTime(first.at)}), {last.flagging.length} at the latest ({formatTime(last.at)}), over {scans.length} scan
-            {scans.length === 1 ? '' : 's'}.
+            {peak.flagging.length} engine{peak.flagging.length === 1 ? '' : 's'} flagging at the peak ({formatTime(peak.at)}), {last.flagging.length} at the latest scan ({formatTime(last.at)}); {scans.length} scan
+            {scans.length === 1 ? '' : 's'} in all.
           </span>
         )}
       </figcaption>

@@ -20,8 +20,9 @@ export function shortHash(sha256: string): string {
 
 /** The last segment of a release path (a container member's own name). */
 export function baseName(path: string): string {
-  const cut = Math.max(path.lastIndexOf('!/') + 2, path.lastIndexOf('/') + 1);
-  return path.slice(cut) || path;
+  const member = path.lastIndexOf('!/');
+  const own = member < 0 ? path : path.slice(member + 2);
+  return own.slice(own.lastIndexOf('/') + 1) || path;
 }
 
 export function Badge({ tone, children, title }: { tone: 'ok' | 'bad' | 'warn' | 'info' | 'muted'; children: ReactNode; title?: string }): ReactNode {
