@@ -126,7 +126,7 @@ function EngineLanes({ timeline }: { timeline: Timeline }): ReactNode {
             <th scope="col">Engine</th>
             {recent.map((s) => (
               <th key={s.id} scope="col" title={formatTime(s.at)}>
-                <span className="sr-only">{formatTime(s.at)}</span>
+                {s.at.slice(5, 10)}
               </th>
             ))}
           </tr>

@@ -216,7 +216,7 @@ describe('dashboard in Chromium', { skip }, () => {
     await shot('desktop-06-cases-after');
 
     // Case page: its detection and submission package; the history shows the change.
-    await page.locator(`[data-case-id="${id}"]`).getByRole('link', { name: 'Submission package' }).click();
+    await page.locator(`[data-case-id="${id}"]`).getByRole('link', { name: 'Package' }).click();
     await page.getByRole('heading', { name: 'Submission package' }).waitFor();
     const pkg = await page.locator('.package').innerText();
     assert.match(pkg, /Microsoft/);

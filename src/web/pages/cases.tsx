@@ -1,5 +1,5 @@
 /** The cases board (one column per state, due follow-ups first) and one case with its detection and submission package. */
-import { useState, type ReactNode } from 'react';
+import { useState, type CSSProperties, type ReactNode } from 'react';
 import { api, ApiError, type CaseState, type CaseView } from '../api.ts';
 import { href } from '../router.ts';
 import { Badge, baseName, ErrorBox, formatDate, formatTime, kindLabel, PageHeader, Show } from '../ui.tsx';
@@ -71,13 +71,13 @@ function CaseCard({ item, onDone }: { item: CaseView; onDone: (message: string) 
       <div className="small">
         {item.path === null ? item.summary : <span className="path">{baseName(item.path)}</span>} · <a href={href.release(item.release.product, item.release.version)}>{item.release.product} {item.release.version}</a>
       </div>
-      <div className="small muted">
+      <div className="small muted names" title={item.detections.map((d) => `${d.engine}: ${d.result ?? d.category}`).join('\n')}>
         {item.detections.map((d) => d.result ?? d.category).slice(0, 2).join('; ')}
         {item.detections.length > 2 ? ` +${item.detections.length - 2}` : ''}
       </div>
       <div className="small links">
         {link !== null && <a href={link}>Detection</a>}
-        <a href={`${href.case(item.id)}`}>Submission package</a>
+        <a href={`${href.case(item.id)}`}>Package</a>
         {item.dueAt !== null && <span className={item.overdue ? 'bad' : 'muted'}>due {formatDate(item.dueAt)}</span>}
       </div>
       <CaseActions item={item} onDone={onDone} />
@@ -123,7 +123,7 @@ export function CasesPage(): ReactNode {
               {cases.length === 0 ? (
                 <div className="empty">No case yet. Open cases from a scanned release with <code>absolve cases open --release product@version</code>.</div>
               ) : (
-                <div className="board">
+                <div className="board" style={{ '--cols': COLUMNS.map((col) => (cases.some((k) => k.state === col.state) ? 'minmax(0, 1.35fr)' : 'minmax(0, 0.75fr)')).join(' ') } as CSSProperties}>
                   {COLUMNS.map((col) => {
                     const items = cases.filter((k) => k.state === col.state);
                     return (
