@@ -6,8 +6,8 @@
  *   included: the real path is checked).
  * - Vite's hashed assets (`/assets/name-HASH.js`) never change: cached for a year, immutable.
  *   index.html is `no-cache`, so a new build is picked up at once.
- * - A path that is not a file and looks like a client route (no extension) answers index.html
- *   (the SPA fallback); a missing asset is a plain 404.
+ * - A path that is not a file answers index.html (the SPA fallback for client routes), except a
+ *   missing asset (under /assets, or a file type served here), which is a plain 404.
  * - Without a build, `/` answers a short page saying how to build it, instead of a bare 404.
  */
 import { createReadStream } from 'node:fs';
@@ -43,6 +43,15 @@ const MISSING_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><titl
 <p>The API is running under <code>/api/v1</code>, but the dashboard's files were not found.
 Run <code>npm run build</code> in the Absolve checkout (npm ci runs it), then restart <code>absolve serve</code>.</p>
 </body></html>`;
+
+/**
+ * A missing file under /assets or with a file type we serve is a 404; anything else is a client
+ * route (`/releases/contoso/1.2.0` has an "extension" too) and gets the app.
+ */
+function looksLikeAsset(segments: readonly string[]): boolean {
+  const last = segments[segments.length - 1];
+  return segments[0] === 'assets' || (last !== undefined && extname(last).toLowerCase() in CONTENT_TYPES);
+}
 
 export interface StaticFiles {
   /** The root folder, or null when there is no build. */
@@ -101,7 +110,7 @@ export async function staticFiles(rootDir: string, log: (line: string) => void =
         return answer(404, 'not found', { 'content-type': 'text/plain; charset=utf-8' });
       }
       if (base === null) {
-        return segments.length === 0 || extname(decoded) === '' ? answer(503, method === 'HEAD' ? null : MISSING_PAGE, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }) : undefined;
+        return !looksLikeAsset(segments) ? answer(503, method === 'HEAD' ? null : MISSING_PAGE, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }) : undefined;
       }
       const relative = segments.join('/');
       const file = relative === '' ? undefined : await fileAt(relative);
@@ -109,8 +118,7 @@ export async function staticFiles(rootDir: string, log: (line: string) => void =
         const hashed = segments[0] === 'assets';
         return send(file, method, hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
       }
-      // Client routes (no extension) get the app; a missing asset is a 404.
-      if (extname(decoded) !== '' && relative !== '') return answer(404, 'not found', { 'content-type': 'text/plain; charset=utf-8' });
+      if (looksLikeAsset(segments)) return answer(404, 'not found', { 'content-type': 'text/plain; charset=utf-8' });
       const index = await fileAt('index.html');
       return index === undefined ? undefined : send(index, method, 'no-cache');
     },

@@ -110,7 +110,10 @@ async function shot(name: string): Promise<void> {
 /** Pixels of the chart canvas that carry the "engines flagging" series colour (#c62828), read back from the canvas. */
 async function seriesPixels(): Promise<{ width: number; height: number; red: number; painted: number }> {
   return page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="timeline-chart"] canvas');
+    // The test's tsconfig has no DOM library: the few browser shapes used here, typed in place.
+    type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
+    const doc = (globalThis as unknown as { document: { querySelector(selector: string): Canvas | null } }).document;
+    const canvas = doc.querySelector('[data-testid="timeline-chart"] canvas');
     if (canvas === null) return { width: 0, height: 0, red: 0, painted: 0 };
     const ctx = canvas.getContext('2d');
     if (ctx === null) return { width: canvas.width, height: canvas.height, red: 0, painted: 0 };
@@ -164,7 +167,7 @@ describe('dashboard in Chromium', { skip }, () => {
     // Keyboard: the first Tab stops are real links.
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'A');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName), 'A');
 
     // Release → detection matrix: the member nested under its container, labels from the classifier, signer and status.
     await row.getByRole('link', { name: `${PRODUCT} ${VERSION}` }).click();
@@ -250,7 +253,10 @@ describe('dashboard in Chromium', { skip }, () => {
     for (const [hash, ready, name] of pages) {
       await page.goto(`${base}/${hash}`);
       await page.locator(ready).first().waitFor();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate(() => {
+        const w = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+        return w.document.documentElement.scrollWidth - w.innerWidth;
+      });
       assert.ok(overflow <= 1, `${hash} scrolls sideways by ${overflow}px`);
       await shot(name);
     }
