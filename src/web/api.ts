@@ -146,5 +146,7 @@ export const api = {
   caseDetail: (id: number) => request<CaseDetail>(`/cases/${id}`),
   setCaseState: (id: number, state: CaseState, expected: CaseState) => request<CaseView>(`/cases/${id}/state`, { method: 'POST', body: { state, expected } }),
   certificates: (product?: string) => request<{ certificates: CertificateUsage[] }>(`/certificates${product === undefined ? '' : `?product=${seg(product)}`}`),
+  /** One scan's files (path and sha256) and release: what names an event's file. */
+  scanFiles: (id: string) => request<{ id: string; release: { product: string; version: string } | null; files: Array<{ path: string; sha256: string }> }>(`/scans/${seg(id)}`),
   events: (limit = 500) => request<{ events: DetectionEvent[] }>(`/events?limit=${limit}`),
 };

@@ -236,7 +236,9 @@ describe('dashboard in Chromium', { skip }, () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
     await page.getByRole('region', { name: 'Events' }).waitFor();
-    assert.match(await page.getByRole('region', { name: 'Events' }).innerText(), /solved/);
+    const feed = await page.getByRole('region', { name: 'Events' }).innerText();
+    assert.match(feed, /solved/);
+    assert.match(feed, /app\.exe\s+contoso-app 2\.1\.0/, 'events name their file and release');
     await shot('desktop-09-events');
     assert.deepEqual(problems, []);
   });
