@@ -308,6 +308,20 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
 
   // ---- Dashboard routes (issue #11): release status, timelines, cases and their submission packages. ----
 
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/session',
+      security,
+      middleware: [requireRole('read')] as const,
+      responses: json(200, 'The token this request came with: its name and role (never its text), so a client can offer only what the role may do', z.object({ id: z.string(), name: z.string(), role: z.string() })),
+    }),
+    (c) => {
+      const { id, name, role } = tokenOf(c);
+      return c.json({ id, name, role }, 200);
+    },
+  );
+
   const GateReasonSchema = z.object({ code: z.string(), message: z.string(), files: z.array(z.string()) });
   app.openapi(
     createRoute({
@@ -396,7 +410,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       const q = c.req.valid('query');
       const release = await loadRelease(product, version);
       const wanted = q.sha256 === undefined ? new Set(release.artifacts.map((a) => a.sha256)) : new Set([q.sha256.toLowerCase()]);
-      const headers = (await store.scans.listScans({ release: { product, version }, limit: q.limit ?? 100 })).reverse();
+      // Each scan is read whole (the scan port has no per-file history): the newest 60 by default bound the work.
+      const headers = (await store.scans.listScans({ release: { product, version }, limit: q.limit ?? 60 })).reverse();
       const engines = new Set<string>();
       const scans = [];
       for (const h of headers) {

@@ -129,7 +129,8 @@ export type { CaseState, CertificateUsage, DetectionEvent, ReleaseDetail };
 
 export const api = {
   /** Checks a token before keeping it. */
-  check: (token: string) => request<{ products: unknown[] }>('/products', { token }),
+  check: (token: string) => request<{ id: string; name: string; role: string }>('/session', { token }),
+  session: () => request<{ id: string; name: string; role: string }>('/session'),
   releaseStatus: () => request<{ releases: ReleaseStatus[] }>('/release-status'),
   products: () => request<{ products: Array<{ name: string; releases: number; latest: string }> }>('/products'),
   release: (product: string, version: string) => request<ReleaseDetail>(releasePath(product, version)),
@@ -148,5 +149,6 @@ export const api = {
   certificates: (product?: string) => request<{ certificates: CertificateUsage[] }>(`/certificates${product === undefined ? '' : `?product=${seg(product)}`}`),
   /** One scan's files (path and sha256) and release: what names an event's file. */
   scanFiles: (id: string) => request<{ id: string; release: { product: string; version: string } | null; files: Array<{ path: string; sha256: string }> }>(`/scans/${seg(id)}`),
-  events: (limit = 500) => request<{ events: DetectionEvent[] }>(`/events?limit=${limit}`),
+  /** Events since `since` (oldest first, as the API lists them): the feed asks for the last 90 days. */
+  events: (since: string, limit = 10000) => request<{ events: DetectionEvent[] }>(`/events?since=${seg(since)}&limit=${limit}`),
 };

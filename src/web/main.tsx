@@ -1,7 +1,9 @@
 /** The Absolve dashboard: sign in with an API token, then releases, cases, certificates and events. */
 import { StrictMode, useEffect, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { getToken, setToken } from './api.ts';
+import { api, getToken, setToken } from './api.ts';
+import { SessionContext } from './session.ts';
+import { useData } from './use-data.ts';
 import { CasePage, CasesPage } from './pages/cases.tsx';
 import { CertificatesPage } from './pages/certificates.tsx';
 import { EventsPage } from './pages/events.tsx';
@@ -60,15 +62,20 @@ const NAV: Array<{ label: string; href: string; pages: Route['page'][] }> = [
 
 function App(): ReactNode {
   const token = useToken();
+  return token === null ? <SignIn /> : <SignedIn token={token} />;
+}
+
+function SignedIn({ token }: { token: string }): ReactNode {
   const route = useRoute();
+  const [session] = useData(() => api.session(), `session ${token}`);
+  const who = session.state === 'ready' ? session.data : null;
   useEffect(() => {
     // A new page starts at the top, with the focus on the main region for keyboard and screen-reader users.
     window.scrollTo(0, 0);
     document.getElementById('main')?.focus({ preventScroll: true });
   }, [route]);
-  if (token === null) return <SignIn />;
   return (
-    <>
+    <SessionContext.Provider value={who}>
       <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
         Skip to content
       </a>
@@ -83,6 +90,11 @@ function App(): ReactNode {
             </a>
           ))}
         </nav>
+        {who !== null && (
+          <span className="who" title={`token ${who.name}`}>
+            {who.name} · {who.role}
+          </span>
+        )}
         <button type="button" className="button button-quiet signout" onClick={() => setToken(null)}>
           Sign out
         </button>
@@ -90,7 +102,7 @@ function App(): ReactNode {
       <main id="main" tabIndex={-1}>
         <Page route={route} />
       </main>
-    </>
+    </SessionContext.Provider>
   );
 }
 

@@ -152,10 +152,19 @@ describe('dashboard API routes', () => {
     assert.deepEqual(history.body.events.map((e) => `${e.kind}:${e.toState ?? ''}`), ['opened:new', 'state:submitted', 'due:']);
   });
 
+  it('session: the token’s name and role, never its text', async () => {
+    const { status, body } = await call<Record<string, string>>('/api/v1/session', 'read');
+    assert.equal(status, 200);
+    assert.deepEqual(Object.keys(body).sort(), ['id', 'name', 'role']);
+    assert.equal(body.role, 'read');
+    assert.ok(!JSON.stringify(body).includes(tokens.read ?? '?'));
+  });
+
   it('the new routes are in the OpenAPI document', async () => {
     const { body } = await call<{ paths: Record<string, Record<string, unknown>> }>('/api/v1/openapi.json', 'read');
     for (const [path, method] of [
       ['/api/v1/release-status', 'get'],
+      ['/api/v1/session', 'get'],
       ['/api/v1/products/{product}/releases/{version}/timeline', 'get'],
       ['/api/v1/cases', 'get'],
       ['/api/v1/cases/{id}', 'get'],

@@ -31,6 +31,7 @@ let server: ChildProcess | undefined;
 let serverLog = '';
 let base = '';
 let writeToken = '';
+let readToken = '';
 let seeded: Seeded;
 let context: BrowserContext;
 let page: Page;
@@ -54,8 +55,11 @@ before(async () => {
   const opened = await createStoreOpener({ env: {}, cwd: dir })(`sqlite:${dbPath}`, { create: false });
   const { token, record } = newToken('browser', 'write', new Date());
   await opened.tokens.saveToken(record);
+  const reader = newToken('viewer', 'read', new Date());
+  await opened.tokens.saveToken(reader.record);
   await opened.store.close();
   writeToken = token;
+  readToken = reader.token;
 
   server = spawnAbsolve(['serve', '--port', '0', '--db', `sqlite:${dbPath}`], { cwd: dir });
   base = await new Promise<string>((resolve, reject) => {
@@ -153,7 +157,7 @@ describe('dashboard in Chromium', { skip }, () => {
     await page.getByLabel('API token').fill('absolve_wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('That token is unknown or revoked.').waitFor();
-    assert.deepEqual(problems.splice(0).filter((p) => !/HTTP 401 .*\/api\/v1\/products/.test(p) && !/status of 401/.test(p)), []);
+    assert.deepEqual(problems.splice(0).filter((p) => !/HTTP 401 .*\/api\/v1\/session/.test(p) && !/status of 401/.test(p)), []);
     await page.getByLabel('API token').fill(writeToken);
     await page.keyboard.press('Enter');
 
@@ -240,6 +244,20 @@ describe('dashboard in Chromium', { skip }, () => {
     assert.match(feed, /solved/);
     assert.match(feed, /app\.exe\s+contoso-app 2\.1\.0/, 'events name their file and release');
     await shot('desktop-09-events');
+    assert.deepEqual(problems, []);
+  });
+
+  it('a read token sees the cases but is offered no action; signing out forgets the token', async () => {
+    await page.goto(`${base}/#/cases`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').waitFor();
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length), 0);
+    await page.getByLabel('API token').fill(readToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.board').waitFor();
+    await page.getByText('viewer · read').waitFor();
+    assert.equal(await page.getByRole('button', { name: /^Mark / }).count(), 0);
+    assert.ok((await page.getByText('Read-only token').count()) > 0);
     assert.deepEqual(problems, []);
   });
 

@@ -4,6 +4,7 @@ import { api, ApiError, type CaseState, type CaseView } from '../api.ts';
 import { href } from '../router.ts';
 import { Badge, baseName, ErrorBox, formatDate, formatTime, kindLabel, PageHeader, Show } from '../ui.tsx';
 import { useData } from '../use-data.ts';
+import { useCanWrite } from '../session.ts';
 
 const COLUMNS: Array<{ state: CaseState; title: string }> = [
   { state: 'new', title: 'New' },
@@ -15,17 +16,19 @@ const COLUMNS: Array<{ state: CaseState; title: string }> = [
 ];
 
 /** The actions the dashboard offers (the others stay with `absolve cases update`). */
-const ACTIONS: Array<{ state: CaseState; label: string }> = [
-  { state: 'submitted', label: 'Mark submitted' },
-  { state: 'acknowledged', label: 'Mark acknowledged' },
-  { state: 'resolved', label: 'Mark resolved' },
+const ACTIONS: Array<{ state: CaseState; label: string; short: string }> = [
+  { state: 'submitted', label: 'Mark submitted', short: 'submitted' },
+  { state: 'acknowledged', label: 'Mark acknowledged', short: 'acknowledged' },
+  { state: 'resolved', label: 'Mark resolved', short: 'resolved' },
 ];
 
 function CaseActions({ item, onDone }: { item: CaseView; onDone: (message: string) => void }): ReactNode {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const canWrite = useCanWrite();
   const available = ACTIONS.filter((a) => item.next.includes(a.state));
   if (available.length === 0) return null;
+  if (!canWrite) return <p className="small muted">Read-only token: sign in with a write token to update cases.</p>;
   async function act(state: CaseState): Promise<void> {
     setBusy(true);
     setError(null);
@@ -40,9 +43,12 @@ function CaseActions({ item, onDone }: { item: CaseView; onDone: (message: strin
   }
   return (
     <div className="actions">
+      <span className="small muted" aria-hidden="true">
+        Mark
+      </span>
       {available.map((a) => (
         <button key={a.state} type="button" className="button button-small" disabled={busy} onClick={() => void act(a.state)} aria-label={`${a.label}: case ${item.id}`}>
-          {a.label}
+          {a.short}
         </button>
       ))}
       {error !== null && (

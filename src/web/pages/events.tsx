@@ -8,6 +8,9 @@ import { useData } from '../use-data.ts';
 
 /** How many distinct scans are read to name the files of the events shown (newest first). */
 const NAMED_SCANS = 25;
+/** The feed: the last 90 days, newest 500 events. */
+const FEED_DAYS = 90;
+const FEED_MAX = 500;
 
 interface NamedFile {
   product: string;
@@ -17,8 +20,8 @@ interface NamedFile {
 
 /** The events, newest first, with the release file each is about (from the scan that produced it), where known. */
 async function loadEvents(): Promise<Array<DetectionEvent & { file: NamedFile | null }>> {
-  const { events } = await api.events();
-  const newest = [...events].reverse();
+  const { events } = await api.events(new Date(Date.now() - FEED_DAYS * 86_400_000).toISOString());
+  const newest = [...events].reverse().slice(0, FEED_MAX);
   const scanIds = [...new Set(newest.map((e) => e.scanId))].slice(0, NAMED_SCANS);
   const names = new Map<string, NamedFile>();
   const scans = await Promise.all(scanIds.map((id) => api.scanFiles(id).catch(() => null)));
@@ -34,7 +37,7 @@ export function EventsPage(): ReactNode {
   return (
     <section>
       <PageHeader title="Events">
-        <p className="muted">What changed between scans, per file and scanning service: new, increasing, decreasing, solved and swapped detections.</p>
+        <p className="muted">What changed between scans in the last {FEED_DAYS} days, newest first, per file and scanning service: new, increasing, decreasing, solved and swapped detections.</p>
       </PageHeader>
       <Show data={data} what="the events">
         {(events) =>
