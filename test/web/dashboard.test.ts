@@ -195,6 +195,12 @@ describe('dashboard in Chromium', { skip }, () => {
     assert.equal(await page.locator('script:not([type="module"])').count(), 0);
     await page.locator('.chart-host canvas').first().waitFor();
     await shot('desktop-03-release');
+    // Every engine that answered, not only the flagging ones, on request.
+    await page.getByRole('button', { name: 'All 22 engines' }).click();
+    assert.equal(await matrix.locator('thead th.engine-col').count(), 22);
+    await matrix.screenshot({ path: join(shots, 'desktop-03b-matrix-all-engines.png') });
+    await page.getByRole('button', { name: 'Only flagging engines' }).click();
+    assert.equal(await matrix.locator('thead th.engine-col').count(), 1);
 
     // File page: the timeline chart draws (the canvas holds the series colour), events are listed.
     await matrix.getByRole('link', { name: 'app.exe' }).click();
@@ -216,7 +222,9 @@ describe('dashboard in Chromium', { skip }, () => {
     await newCard.waitFor();
     assert.match(await page.locator('.due-box').innerText(), /CrowdStrike/);
     await shot('desktop-05-cases');
-    await newCard.getByRole('button', { name: `Mark submitted: case ${id}` }).click();
+    // By keyboard: the action is a real button that takes the focus and answers Enter.
+    await newCard.getByRole('button', { name: `Mark submitted: case ${id}` }).focus();
+    await page.keyboard.press('Enter');
     await page.locator(`[data-state="submitted"] [data-case-id="${id}"]`).waitFor();
     assert.equal(await page.locator(`[data-state="new"] [data-case-id="${id}"]`).count(), 0);
     await page.getByText(`Case #${id} is now submitted.`).waitFor();
