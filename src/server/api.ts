@@ -352,7 +352,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const headers = (await store.store.listReleases(q.product)).reverse().slice(0, q.limit ?? 100);
+      // Each release is read whole (audit + standing verdicts): 50 by default bounds the work of one request.
+      const headers = (await store.store.listReleases(q.product)).reverse().slice(0, q.limit ?? 50);
       const open = (await store.cases.listCases({})).filter((k) => isOpenState(k.state));
       const releases = [];
       for (const h of headers) {

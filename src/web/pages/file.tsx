@@ -1,11 +1,72 @@
 /** One file of a release: its signature, the verdicts that stand now, the timeline chart, its events and cases. */
 import type { ReactNode } from 'react';
-import { api } from '../api.ts';
+import { api, type MatrixVerdict } from '../api.ts';
 import { href } from '../router.ts';
 import { EVENT_COLORS, EVENT_LABELS, TimelineChart } from '../timeline-chart.tsx';
 import { Badge, baseName, formatTime, kindLabel, PageHeader, Show, SignatureBadge } from '../ui.tsx';
 import { useData } from '../use-data.ts';
 import { CaseList } from './release.tsx';
+
+function isHit(v: MatrixVerdict): boolean {
+  return v.category === 'malicious' || v.category === 'suspicious';
+}
+
+/** The detections in a table; the engines that found nothing, or gave no answer, named in a line each. */
+function Verdicts({ verdicts }: { verdicts: MatrixVerdict[] }): ReactNode {
+  const hits = verdicts.filter(isHit);
+  const clean = verdicts.filter((v) => v.category === 'undetected' || v.category === 'harmless');
+  const other = verdicts.filter((v) => !isHit(v) && !clean.includes(v));
+  return (
+    <>
+      {hits.length === 0 ? (
+        <div className="empty">No engine flags this file now.</div>
+      ) : (
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Detections">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Engine</th>
+                <th scope="col">Verdict</th>
+                <th scope="col">Detection name</th>
+                <th scope="col">Reading</th>
+                <th scope="col">Scanned</th>
+              </tr>
+            </thead>
+            <tbody>
+              {hits.map((v) => {
+                const label = kindLabel(v.kind, v.generic);
+                return (
+                  <tr key={`${v.via}-${v.engine}`}>
+                    <td>{v.engine}</td>
+                    <td>
+                      <Badge tone="bad">{v.category}</Badge>
+                    </td>
+                    <td className="code">{v.result ?? '—'}</td>
+                    <td>
+                      {label.long}
+                      {v.generic === true ? ' · generic' : ''}
+                    </td>
+                    <td className="small nowrap">{formatTime(v.scannedAt)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {clean.length > 0 && (
+        <p className="small">
+          <Badge tone="ok">clean</Badge> {clean.length} engine{clean.length === 1 ? '' : 's'}: <span className="muted">{clean.map((v) => v.engine).join(', ')}</span>
+        </p>
+      )}
+      {other.length > 0 && (
+        <p className="small">
+          <Badge tone="muted">no answer</Badge> <span className="muted">{other.map((v) => `${v.engine} (${v.category})`).join(', ')}</span>
+        </p>
+      )}
+    </>
+  );
+}
 
 export function FilePage({ product, version, sha256 }: { product: string; version: string; sha256: string }): ReactNode {
   const key = `${product}\u0000${version}\u0000${sha256}`;
@@ -79,38 +140,7 @@ export function FilePage({ product, version, sha256 }: { product: string; versio
           {file.verdicts.length === 0 ? (
             <div className="empty">Not scanned yet.</div>
           ) : (
-            <div className="table-scroll" tabIndex={0} role="region" aria-label="Verdicts">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Engine</th>
-                    <th scope="col">Verdict</th>
-                    <th scope="col">Detection name</th>
-                    <th scope="col">Reading</th>
-                    <th scope="col">Scanned</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...file.verdicts]
-                    .sort((a, b) => Number(b.category === 'malicious' || b.category === 'suspicious') - Number(a.category === 'malicious' || a.category === 'suspicious'))
-                    .map((v) => {
-                      const hit = v.category === 'malicious' || v.category === 'suspicious';
-                      const label = kindLabel(v.kind, v.generic);
-                      return (
-                        <tr key={`${v.via}-${v.engine}`}>
-                          <td>{v.engine}</td>
-                          <td>
-                            <Badge tone={hit ? 'bad' : 'ok'}>{v.category}</Badge>
-                          </td>
-                          <td className="code">{v.result ?? '—'}</td>
-                          <td>{hit ? `${label.long}${v.generic === true ? ' · generic' : ''}` : ''}</td>
-                          <td className="small">{formatTime(v.scannedAt)}</td>
-                        </tr>
-                      );
-                    })}
-                </tbody>
-              </table>
-            </div>
+            <Verdicts verdicts={file.verdicts} />
           )}
         </>
       )}
