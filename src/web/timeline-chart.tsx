@@ -13,8 +13,8 @@ import { formatTime } from './ui.tsx';
 export const EVENT_COLORS: Record<string, string> = {
   'new-detections': '#c62828',
   'increasing-detections': '#e65100',
-  'decreasing-detections': '#2e7d32',
-  'solved-detections': '#1b5e20',
+  'decreasing-detections': '#43a047',
+  'solved-detections': '#1565c0',
   'swapped-detections': '#6a1b9a',
 };
 
@@ -68,7 +68,7 @@ export function TimelineChart({ timeline, label }: { timeline: Timeline; label: 
       width: width(),
       height: 260,
       title: undefined,
-      scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 86_400, max + 86_400] : [min, max]) }, y: { range: [0, maxY + 1] } },
+      scales: { x: { time: true, range: (_u, min, max) => (min === max ? [min - 86_400, max + 86_400] : [min - (max - min) * 0.02, max + (max - min) * 0.04]) }, y: { range: [0, maxY + 1] } },
       series: [
         { label: 'Scan', value: (_u, v) => (v == null ? '—' : formatTime(new Date(v * 1000).toISOString())) },
         { label: 'Engines flagging', stroke: '#c62828', fill: 'rgba(198, 40, 40, 0.14)', width: 2, paths: uPlot.paths.stepped?.({ align: 1 }), points: { size: 7, fill: '#c62828' } },
@@ -118,7 +118,7 @@ export function TimelineChart({ timeline, label }: { timeline: Timeline; label: 
 function EngineLanes({ timeline }: { timeline: Timeline }): ReactNode {
   const recent = timeline.scans.slice(-60);
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label="Detections per engine over the scans">
+    <div className="table-scroll lanes-box" tabIndex={0} role="region" aria-label="Detections per engine over the scans">
       <table className="lanes">
         <caption className="sr-only">Detections per engine per scan</caption>
         <thead>

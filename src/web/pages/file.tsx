@@ -5,7 +5,7 @@ import { href } from '../router.ts';
 import { EVENT_COLORS, EVENT_LABELS, TimelineChart } from '../timeline-chart.tsx';
 import { Badge, baseName, formatTime, kindLabel, PageHeader, Show, SignatureBadge } from '../ui.tsx';
 import { useData } from '../use-data.ts';
-import { CaseList } from './release.tsx';
+import { CaseList, cn } from './release.tsx';
 
 function isHit(v: MatrixVerdict): boolean {
   return v.category === 'malicious' || v.category === 'suspicious';
@@ -97,7 +97,7 @@ export function FilePage({ product, version, sha256 }: { product: string; versio
             <div>
               <dt>Signature</dt>
               <dd>
-                <SignatureBadge status={file.signature?.status ?? null} /> {file.signature?.signer ?? ''}
+                <SignatureBadge status={file.signature?.status ?? null} /> <span title={file.signature?.signer ?? undefined}>{file.signature?.signer == null ? '' : cn(file.signature.signer)}</span>
               </dd>
             </div>
             <div>
