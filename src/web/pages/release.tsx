@@ -143,7 +143,7 @@ function Findings({ release }: { release: ReleaseDetail }): ReactNode {
 export function CaseList({ cases }: { cases: CaseView[] }): ReactNode {
   if (cases.length === 0) return <div className="empty">No case yet. Open them with <code>absolve cases open</code>.</div>;
   return (
-    <ul className="plain-list">
+    <ul className="plain-list case-columns">
       {cases.map((k) => (
         <li key={k.id}>
           <a href={href.case(k.id)}>
