@@ -76,6 +76,7 @@ describe('dashboard static files', () => {
     assert.equal(index.headers.get('content-type'), 'text/html; charset=utf-8');
     assert.equal(index.headers.get('cache-control'), 'no-cache');
     assert.match(index.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    assert.doesNotMatch(index.headers.get('content-security-policy') ?? '', /unsafe/);
     assert.equal(index.headers.get('x-content-type-options'), 'nosniff');
     assert.match(await index.text(), /<title>app<\/title>/);
     const js = await fetch(`${base}/assets/index-abc123.js`);
