@@ -16,6 +16,57 @@ function expiry(notAfter: string, now: number): { tone: 'ok' | 'warn' | 'bad'; t
   return { tone: 'ok', text: `valid until ${formatDate(notAfter)}` };
 }
 
+/**
+ * The product's signers on one time axis: each certificate's validity as a bar (clipped to the
+ * window), a tick for each release it signed, and today. The window runs from a year before the
+ * first release to half a year after today, so a 20-year certificate does not flatten the picture.
+ */
+function SignerTimeline({ certificates, product, now }: { certificates: CertificateUsage[]; product: string; now: number }): ReactNode {
+  const releases = certificates.flatMap((c) => c.releases.filter((r) => r.product === product).map((r) => Date.parse(r.createdAt)));
+  if (releases.length === 0) return null;
+  const start = Math.min(...releases) - 365 * DAY;
+  const end = Math.max(now, ...releases) + 182 * DAY;
+  const at = (t: number): number => Math.min(100, Math.max(0, ((t - start) / (end - start)) * 100));
+  const years: number[] = [];
+  for (let y = new Date(start).getUTCFullYear() + 1; Date.UTC(y, 0, 1) < end; y++) years.push(y);
+  return (
+    <div className="signer-timeline" aria-hidden="true">
+      <div className="st-axis">
+        {years.map((y) => (
+          <span key={y} className="st-year" style={{ left: `${at(Date.UTC(y, 0, 1))}%` }}>
+            {y}
+          </span>
+        ))}
+      </div>
+      {certificates.map((c) => {
+        const from = at(Date.parse(c.certificate.notBefore));
+        const to = at(Date.parse(c.certificate.notAfter));
+        const e = expiry(c.certificate.notAfter, now);
+        return (
+          <div key={c.certificate.thumbprintSha256} className="st-row">
+            <span className="st-label">{cn(c.certificate.subject)}</span>
+            <div className="st-track">
+              <div className={`st-bar st-${e.tone}`} style={{ left: `${from}%`, width: `${Math.max(0.5, to - from)}%` }} />
+              {c.releases
+                .filter((r) => r.product === product)
+                .map((r) => (
+                  <span key={r.version} className="st-tick" style={{ left: `${at(Date.parse(r.createdAt))}%` }} title={r.version} />
+                ))}
+              <span className="st-now" style={{ left: `${at(now)}%` }} />
+            </div>
+          </div>
+        );
+      })}
+      <p className="st-legend">Bars: validity (green: valid, amber: expires within 90 days, red: expired). Ticks: releases signed. Dashed line: today.</p>
+    </div>
+  );
+}
+
+/** First signer first: by the earliest release each signed. */
+function byFirstRelease(certificates: readonly CertificateUsage[]): CertificateUsage[] {
+  return [...certificates].sort((a, b) => (a.releases[0]?.createdAt ?? '').localeCompare(b.releases[0]?.createdAt ?? ''));
+}
+
 function ProductCertificates({ product, now }: { product: string; now: number }): ReactNode {
   const [data] = useData(() => api.certificates(product), `certs ${product}`);
   return (
@@ -26,10 +77,10 @@ function ProductCertificates({ product, now }: { product: string; now: number })
           certificates.length === 0 ? (
             <p className="muted">No signed file in this product’s releases.</p>
           ) : (
+            <>
+            <SignerTimeline certificates={byFirstRelease(certificates)} product={product} now={now} />
             <ul className="cert-list">
-              {[...certificates]
-                .sort((a, b) => (a.releases[0]?.createdAt ?? '').localeCompare(b.releases[0]?.createdAt ?? ''))
-                .map((c: CertificateUsage) => {
+              {byFirstRelease(certificates).map((c: CertificateUsage) => {
                   const e = expiry(c.certificate.notAfter, now);
                   const own = c.releases.filter((r) => r.product === product);
                   return (
@@ -52,6 +103,7 @@ function ProductCertificates({ product, now }: { product: string; now: number })
                   );
                 })}
             </ul>
+            </>
           )
         }
       </Show>
