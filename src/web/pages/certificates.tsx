@@ -78,9 +78,9 @@ function ProductCertificates({ product, now }: { product: string; now: number })
             <p className="muted">No signed file in this product’s releases.</p>
           ) : (
             <>
-            <SignerTimeline certificates={byFirstRelease(certificates)} product={product} now={now} />
-            <ul className="cert-list">
-              {byFirstRelease(certificates).map((c: CertificateUsage) => {
+              <SignerTimeline certificates={byFirstRelease(certificates)} product={product} now={now} />
+              <ul className="cert-list">
+                {byFirstRelease(certificates).map((c: CertificateUsage) => {
                   const e = expiry(c.certificate.notAfter, now);
                   const own = c.releases.filter((r) => r.product === product);
                   return (
@@ -102,7 +102,7 @@ function ProductCertificates({ product, now }: { product: string; now: number })
                     </li>
                   );
                 })}
-            </ul>
+              </ul>
             </>
           )
         }
