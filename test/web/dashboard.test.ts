@@ -277,6 +277,8 @@ describe('dashboard in Chromium', { skip }, () => {
       [`#/releases/${PRODUCT}/${VERSION}/files/${seeded.appSha256}`, '[data-testid="timeline-chart"] canvas', 'phone-03-file'],
       ['#/cases', '.board', 'phone-04-cases'],
       ['#/certificates', '.cert', 'phone-05-certificates'],
+      [`#/cases/${seeded.microsoftCaseId}`, '.package', 'phone-06-case'],
+      ['#/events', '.event-kind', 'phone-07-events'],
     ];
     for (const [hash, ready, name] of pages) {
       await page.goto(`${base}/${hash}`);
