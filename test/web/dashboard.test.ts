@@ -201,6 +201,11 @@ describe('dashboard in Chromium', { skip }, () => {
     await matrix.screenshot({ path: join(shots, 'desktop-03b-matrix-all-engines.png') });
     await page.getByRole('button', { name: 'Only flagging engines' }).click();
     assert.equal(await matrix.locator('thead th.engine-col').count(), 1);
+    // Only the flagged file and the container it is in.
+    await page.getByRole('button', { name: 'Only flagged files (1)' }).click();
+    assert.deepEqual((await rows.allInnerTexts()).map((t) => t.split(/\s/).filter((w) => w !== '' && w !== '└')[0]), ['setup.msi', 'app.exe']);
+    await page.getByRole('button', { name: 'All 4 files' }).click();
+    assert.equal(await rows.count(), 4);
 
     // File page: the timeline chart draws (the canvas holds the series colour), events are listed.
     await matrix.getByRole('link', { name: 'app.exe' }).click();

@@ -6,6 +6,9 @@ import { href } from '../router.ts';
 import { Badge, baseName, formatTime, GateBadge, kindLabel, PageHeader, Show, SignatureBadge } from '../ui.tsx';
 import { useData } from '../use-data.ts';
 
+/** Above this many files the matrix opens on the flagged ones. */
+const MANY_FILES = 300;
+
 function depthOf(path: string): number {
   return path.split('!/').length - 1;
 }
@@ -34,8 +37,18 @@ function Cell({ verdict }: { verdict: MatrixVerdict | undefined }): ReactNode {
 export function DetectionMatrix({ matrix, product, version }: { matrix: Matrix; product: string; version: string }): ReactNode {
   const flaggingEngines = matrix.engines.filter((e) => matrix.files.some((f) => f.verdicts.some((v) => v.engine === e && (v.category === 'malicious' || v.category === 'suspicious'))));
   const [all, setAll] = useState(false);
+  // A large release opens on its flagged files (and their containers): thousands of clean rows hide the few that matter.
+  const [flaggedOnly, setFlaggedOnly] = useState(matrix.files.length > MANY_FILES);
   const engines = all ? matrix.engines : flaggingEngines;
   if (matrix.files.length === 0) return <div className="empty">This release has no files.</div>;
+  const flaggedPaths = new Set(matrix.files.filter((f) => f.flagged > 0).map((f) => f.path));
+  // The flagged files and every container above them (`a.msi!/b.cab!/c.exe` → a.msi, a.msi!/b.cab).
+  const keep = new Set<string>();
+  for (const p of flaggedPaths) {
+    keep.add(p);
+    for (let i = p.indexOf('!/'); i >= 0; i = p.indexOf('!/', i + 2)) keep.add(p.slice(0, i));
+  }
+  const shown = flaggedOnly ? matrix.files.filter((f) => keep.has(f.path)) : matrix.files;
   const scanned = matrix.files.some((f) => f.verdicts.length > 0);
   return (
     <div>
@@ -44,11 +57,16 @@ export function DetectionMatrix({ matrix, product, version }: { matrix: Matrix; 
           {flaggingEngines.length} of {matrix.engines.length} engine{matrix.engines.length === 1 ? '' : 's'} flag at least one file. Labels: ML machine learning, Heur heuristic, Rep reputation, Gen generic signature, PUP
           unwanted, Fam named family.
         </p>
-        {matrix.engines.length > flaggingEngines.length && (
-          <button type="button" className="button button-quiet" aria-pressed={all} onClick={() => setAll(!all)}>
-            {all ? 'Only flagging engines' : `All ${matrix.engines.length} engines`}
+        <div className="toolbar-buttons">
+          <button type="button" className="button button-quiet" aria-pressed={flaggedOnly} onClick={() => setFlaggedOnly(!flaggedOnly)}>
+            {flaggedOnly ? `All ${matrix.files.length} files` : `Only flagged files (${flaggedPaths.size})`}
           </button>
-        )}
+          {matrix.engines.length > flaggingEngines.length && (
+            <button type="button" className="button button-quiet" aria-pressed={all} onClick={() => setAll(!all)}>
+              {all ? 'Only flagging engines' : `All ${matrix.engines.length} engines`}
+            </button>
+          )}
+        </div>
       </div>
       {!scanned && <p className="muted">Not scanned yet: run <code>absolve scan --release {product}@{version}</code>.</p>}
       <div className="table-scroll" tabIndex={0} role="region" aria-label="Detection matrix">
@@ -66,7 +84,7 @@ export function DetectionMatrix({ matrix, product, version }: { matrix: Matrix; 
             </tr>
           </thead>
           <tbody>
-            {matrix.files.map((f: MatrixFile) => {
+            {shown.map((f: MatrixFile) => {
               const depth = depthOf(f.path);
               const byEngine = new Map(f.verdicts.map((v) => [v.engine, v]));
               return (
