@@ -259,9 +259,12 @@ describe('action.yml', () => {
     assert.doesNotMatch(r.summary, /Absolve scan|Absolve gate/);
   });
 
-  it('fail-on none and upload-sarif false: the unsigned example passes the audit, nothing is uploaded, the summary is still written', async () => {
-    const { run: r, uploads } = await run({ name: 'lenient', files: exampleRelease(), inputs: { path: 'dist', 'fail-on': 'none', 'upload-sarif': 'false' } });
+  it('several paths, fail-on none and upload-sarif false: the unsigned files pass the audit, nothing is uploaded, the summary is still written', async () => {
+    const { run: r, uploads } = await run({ name: 'lenient', files: exampleRelease(), inputs: { path: '\n  dist/updater.exe \n\ndist/legacy\n', 'fail-on': 'none', 'upload-sarif': 'false' } });
     assert.equal(r.failed, false, r.log);
+    const sarif = JSON.parse(readFileSync(r.outputs.sarif ?? '', 'utf8')) as SarifLike;
+    const uris = new Set(sarif.runs[0]?.results.map((x) => x.locations?.[0]?.physicalLocation?.artifactLocation?.uri));
+    assert.deepEqual([...uris].sort(), ['dist/legacy/tool32.exe', 'dist/updater.exe'], 'one path per line, blank lines and spaces dropped');
     assert.equal(r.outputs.verdict, 'pass');
     assert.equal(uploads.length, 0);
     assert.equal(step(r, 'Upload SARIF to code scanning').conclusion, 'skipped');
