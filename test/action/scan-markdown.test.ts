@@ -9,7 +9,7 @@ import { summarizeScan, type ScannedFile, type ScanReport } from '../../src/core
 import { SCAN_SCHEMA, type Verdict } from '../../src/core/scans/scan.types.ts';
 
 function verdict(engine: string, category: Verdict['category'], result: string | null = null): Verdict {
-  return { engine, via: 'virustotal', category, result, engineVersion: null, definitionsDate: null, scannedAt: '2026-12-01T00:00:00.000Z', classification: null, detail: category === 'failure' ? 'HTTP 500' : null };
+  return { engine, via: 'virustotal', category, result, engineVersion: null, definitionsDate: null, scannedAt: '2026-12-01T00:00:00.000Z', classification: null, ...(category === 'failure' ? { detail: 'HTTP 500' } : {}) };
 }
 
 function file(i: number, verdicts: Verdict[]): ScannedFile {
