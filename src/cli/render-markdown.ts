@@ -25,7 +25,7 @@ export function mdEscape(s: string): string {
 }
 
 /** A path in code style; backticks inside are widened around. */
-function code(s: string): string {
+export function code(s: string): string {
   const clean = escapeForDisplay(s).replace(/\|+/g, ' ');
   const fence = clean.includes('`') ? '`` ' : '`';
   return `${fence}${clean}${fence.split('').reverse().join('')}`;

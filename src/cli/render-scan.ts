@@ -75,17 +75,36 @@ export function renderScanJSON(report: ScanReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+/**
+ * Rows of the Markdown table and lines of its "No answer" list. A release of thousands of files would otherwise make
+ * a comment or CI job summary too long to post (GitHub takes at most 1 MiB per step summary); the counts above the
+ * table still cover every file.
+ */
+export const SCAN_MARKDOWN_MAX_ROWS = 50;
+
 export function renderScanMarkdown(report: ScanReport & { skipped?: ReadonlyArray<{ path: string; reason: string }> }): string {
   const s = report.summary;
   const out: string[] = [`### Absolve scan: ${s.flaggedFiles} of ${s.files} file(s) flagged`, '', md(s.verdict), ''];
   out.push('| file | flagged | detections |', '| --- | --- | --- |');
-  for (const file of report.files) {
+  // Flagged files first, then files with a missing answer, then the rest, each in scan order.
+  const rank = (f: ScannedFile): number => (f.flagged > 0 ? 0 : unansweredOf(f).length > 0 ? 1 : 2);
+  const ordered = report.files.map((file, i) => ({ file, i })).sort((a, b) => rank(a.file) - rank(b.file) || a.i - b.i).map((x) => x.file);
+  for (const file of ordered.slice(0, SCAN_MARKDOWN_MAX_ROWS)) {
     const hits = file.verdicts.filter((v) => isDetection(v.category));
     const names = hits.map((v) => `${md(v.engine)}: ${md(v.result ?? '')}${label(v) === '' ? '' : ` (${label(v)})`}`).join('<br>');
     out.push(`| ${md(file.path)} | ${count(file)} | ${names === '' ? '–' : names} |`);
   }
+  const rest = ordered.slice(SCAN_MARKDOWN_MAX_ROWS);
+  if (rest.length > 0) {
+    const restFlagged = rest.filter((f) => f.flagged > 0).length;
+    out.push(`| … ${rest.length} more file(s)${restFlagged > 0 ? `, ${restFlagged} of them flagged` : ', none flagged'} (the JSON report lists them all) | | |`);
+  }
   const unanswered = report.files.flatMap((f) => unansweredOf(f).map((v) => `- ${md(f.path)} ${md(v.engine)}: ${v.category} (${md(v.detail ?? '')})`));
-  if (unanswered.length > 0) out.push('', '<details><summary>No answer</summary>', '', ...unanswered, '', '</details>');
+  if (unanswered.length > 0) {
+    const shown = unanswered.slice(0, SCAN_MARKDOWN_MAX_ROWS);
+    if (unanswered.length > shown.length) shown.push(`- … ${unanswered.length - shown.length} more`);
+    out.push('', '<details><summary>No answer</summary>', '', ...shown, '', '</details>');
+  }
   out.push('', `Engines: ${report.engines.join(', ')} · scan \`${report.id}\``);
   return `${out.join('\n')}\n`;
 }

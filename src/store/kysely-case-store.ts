@@ -11,7 +11,8 @@ import type { CaseTable, StoreDatabase } from './schema.ts';
 
 type Db = Kysely<StoreDatabase> | Transaction<StoreDatabase>;
 
-function recordOf(row: Selectable<CaseTable>): CaseRecord {
+/** A case row as the port's record (also used by the store export). */
+export function caseRecordOf(row: Selectable<CaseTable>): CaseRecord {
   return {
     id: Number(row.id),
     kind: row.kind as CaseRecord['kind'],
@@ -67,7 +68,7 @@ export class KyselyCaseStore implements CaseStore {
       for (const d of drafts) {
         const stored = await this.findByKey(trx, d);
         if (stored !== undefined) {
-          const record = recordOf(stored);
+          const record = caseRecordOf(stored);
           const added = d.detections.filter((n) => !record.detections.some((e) => e.engine === n.engine));
           if (added.length > 0) {
             const detections = [...record.detections, ...added];
@@ -101,7 +102,7 @@ export class KyselyCaseStore implements CaseStore {
           .returningAll()
           .executeTakeFirstOrThrow();
         await this.appendEvent(trx, Number(row.id), at, 'opened', { to: 'new', note: d.summary });
-        opened.push(recordOf(row));
+        opened.push(caseRecordOf(row));
       }
       return { opened, existing };
     });
@@ -110,7 +111,7 @@ export class KyselyCaseStore implements CaseStore {
   async getCase(id: number): Promise<CaseRecord | undefined> {
     if (!Number.isSafeInteger(id)) return undefined;
     const row = await this.db.selectFrom('case').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? undefined : recordOf(row);
+    return row === undefined ? undefined : caseRecordOf(row);
   }
 
   async listCases(filter: CaseFilter): Promise<CaseRecord[]> {
@@ -120,7 +121,7 @@ export class KyselyCaseStore implements CaseStore {
     if (filter.state !== undefined) query = query.where('state', '=', filter.state);
     if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
     const rows = await query.orderBy('id').execute();
-    return rows.map(recordOf);
+    return rows.map(caseRecordOf);
   }
 
   async updateCase(id: number, change: CaseChange, expected?: CaseState): Promise<CaseRecord> {
@@ -154,7 +155,7 @@ export class KyselyCaseStore implements CaseStore {
       }
       await trx.updateTable('case').set(set).where('id', '=', id).execute();
       const updated = await trx.selectFrom('case').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-      return recordOf(updated);
+      return caseRecordOf(updated);
     });
   }
 

@@ -10,6 +10,8 @@ import type { ArtifactReport, AuditSummary, Severity } from '../core/audit.types
 import { ReleaseError } from '../core/releases/errors.ts';
 import type {
   ArtifactRecord,
+  CaseDataRecord,
+  CaseEventDataRecord,
   CertificateDataRecord,
   EventRecord,
   FindingRecord,
@@ -20,6 +22,7 @@ import type {
   ScanRecord,
   ScanTargetDataRecord,
   StoreDataRecord,
+  SubmissionDataRecord,
   VerdictRecord,
 } from '../core/releases/export-records.ts';
 import type { ReleaseStore } from '../core/releases/ports.ts';
@@ -38,6 +41,7 @@ import {
   type SaveReleaseResult,
 } from '../core/releases/release.types.ts';
 import { eventOf } from './kysely-event-store.ts';
+import { caseRecordOf } from './kysely-case-store.ts';
 import { scanHeaderOf } from './kysely-scan-store.ts';
 import type { SQLDialect } from './migrations.ts';
 import { STORE_TABLES, type ArtifactFindingTable, type ArtifactSignerTable, type ArtifactTable, type CertificateTable, type ReleaseArtifactTable, type ReleaseTable, type StoreDatabase } from './schema.ts';
@@ -601,10 +605,33 @@ export class KyselyReleaseStore implements ReleaseStore {
     for (const e of events) {
       yield { type: 'event', ...eventOf(e) } satisfies EventRecord;
     }
+
+    // False-positive cases by id, each with its history and its submissions (the mails sent or being sent).
+    const cases = await db.selectFrom('case').selectAll().orderBy('id').execute();
+    for (const c of cases) {
+      const id = Number(c.id);
+      yield { type: 'case', ...caseRecordOf(c) } satisfies CaseDataRecord;
+      const history = await db.selectFrom('case_event').selectAll().where('case_id', '=', id).orderBy('seq').execute();
+      for (const e of history) {
+        yield { type: 'case_event', caseId: id, seq: Number(e.seq), at: e.at, kind: e.kind as CaseEventDataRecord['kind'], fromState: e.from_state as CaseEventDataRecord['fromState'], toState: e.to_state as CaseEventDataRecord['toState'], note: e.note } satisfies CaseEventDataRecord;
+      }
+      const submissions = (await db.selectFrom('submission').selectAll().where('case_id', '=', id).execute()).sort((a, b) => compareText(a.created_at, b.created_at) || compareText(a.message_id, b.message_id));
+      for (const m of submissions) {
+        yield { type: 'submission', caseId: id, messageId: m.message_id, channel: m.channel, state: m.state as SubmissionDataRecord['state'], createdAt: m.created_at, sentAt: m.sent_at } satisfies SubmissionDataRecord;
+      }
+    }
   }
 
   async importRecords(records: AsyncIterable<StoreDataRecord>): Promise<ImportCounts> {
-    const counts: ImportCounts = { products: 0, certificates: 0, artifacts: 0, releases: 0, releasesSkipped: 0, findings: 0, scans: 0, scansSkipped: 0, verdicts: 0, events: 0 };
+    const counts: ImportCounts = { products: 0, certificates: 0, artifacts: 0, releases: 0, releasesSkipped: 0, findings: 0, scans: 0, scansSkipped: 0, verdicts: 0, events: 0, cases: 0, casesSkipped: 0, caseEvents: 0, submissions: 0 };
+    /** Case ids of the file → the id stored here, or null for a case already stored (its history is left alone). */
+    const casesSeen = new Map<number, number | null>();
+    const caseOf = (id: number, what: string): number | null => {
+      const stored = casesSeen.get(id);
+      if (stored === undefined) throw new ReleaseError('IMPORT_INVALID', `${what} of case #${id} comes before its case record`);
+      return stored;
+    };
+    let explicitCaseIds = false;
     /** Scan ids met in this import: true when the scan is new here (its targets and verdicts are inserted), false when already stored. */
     const scansSeen = new Map<string, boolean>();
     const scanOf = (id: string, what: string): boolean => {
@@ -791,9 +818,75 @@ export class KyselyReleaseStore implements ReleaseStore {
             counts.events += num(r.numInsertedOrUpdatedRows);
             break;
           }
+          case 'case': {
+            if (casesSeen.has(record.id)) throw new ReleaseError('IMPORT_INVALID', `case #${record.id} appears twice`);
+            // A case is the same case when its key is (kind, vendor, subject, release): the unique key of the table.
+            const stored = await trx
+              .selectFrom('case')
+              .select('id')
+              .where('kind', '=', record.kind)
+              .where('vendor', '=', record.vendor)
+              .where('subject', '=', record.subject)
+              .where('product', '=', record.release.product)
+              .where('version', '=', record.release.version)
+              .executeTakeFirst();
+            if (stored !== undefined) {
+              casesSeen.set(record.id, null);
+              counts.casesSkipped++;
+              break;
+            }
+            // The file's id is kept when it is free here (so export → import → export gives the same lines and case
+            // numbers mentioned in mails stay right); otherwise the store numbers the case.
+            const taken = await trx.selectFrom('case').select('id').where('id', '=', record.id).executeTakeFirst();
+            const values = {
+              kind: record.kind,
+              vendor: record.vendor,
+              subject: record.subject,
+              product: record.release.product,
+              version: record.release.version,
+              path: record.path,
+              detections_json: JSON.stringify(record.detections),
+              summary: record.summary,
+              state: record.state,
+              reference: record.reference,
+              opened_at: record.openedAt,
+              updated_at: record.updatedAt,
+              submitted_at: record.submittedAt,
+              due_at: record.dueAt,
+              closed_at: record.closedAt,
+            };
+            const row = await trx
+              .insertInto('case')
+              .values(taken === undefined ? { id: record.id, ...values } : values)
+              .returning('id')
+              .executeTakeFirstOrThrow();
+            if (taken === undefined) explicitCaseIds = true;
+            casesSeen.set(record.id, Number(row.id));
+            counts.cases++;
+            break;
+          }
+          case 'case_event': {
+            const caseId = caseOf(record.caseId, `an event (${record.kind})`);
+            if (caseId === null) break;
+            await trx.insertInto('case_event').values({ case_id: caseId, seq: record.seq, at: record.at, kind: record.kind, from_state: record.fromState, to_state: record.toState, note: record.note }).execute();
+            counts.caseEvents++;
+            break;
+          }
+          case 'submission': {
+            const caseId = caseOf(record.caseId, `submission ${record.messageId}`);
+            if (caseId === null) break;
+            await trx.insertInto('submission').values({ case_id: caseId, message_id: record.messageId, channel: record.channel, state: record.state, created_at: record.createdAt, sent_at: record.sentAt }).execute();
+            counts.submissions++;
+            break;
+          }
         }
       }
       if (pending.length > 0) await flush();
+      // PostgreSQL's identity sequence does not move for explicit ids: move it past them, or the next case opened
+      // would be given an id that is taken. (SQLite's AUTOINCREMENT already counts from the largest id used.)
+      if (explicitCaseIds && this.dialect === 'postgres') {
+        await sql`select setval(pg_get_serial_sequence('"case"', 'id'), (select max(id) from "case"))`.execute(trx);
+      }
       for (const r of releases.values()) {
         if (r.files !== r.expectedFiles) throw new ReleaseError('IMPORT_INVALID', `${r.label} declares ${r.expectedFiles} files, the export holds ${r.files}`);
       }

@@ -265,12 +265,12 @@ export function runStoreContract(options: StoreContractOptions): void {
       const fresh = await options.open();
       try {
         const counts = await importStore(fresh, linesOf(lines));
-        assert.deepEqual(counts, { products: 1, certificates: 3, artifacts: 5, releases: 2, releasesSkipped: 0, findings: 1, scans: 0, scansSkipped: 0, verdicts: 0, events: 0 } satisfies ImportCounts);
+        assert.deepEqual(counts, { products: 1, certificates: 3, artifacts: 5, releases: 2, releasesSkipped: 0, findings: 1, scans: 0, scansSkipped: 0, verdicts: 0, events: 0, cases: 0, casesSkipped: 0, caseEvents: 0, submissions: 0 } satisfies ImportCounts);
         assert.deepEqual(await exportLines(fresh), lines);
         assert.deepEqual((await fresh.getRelease({ product: 'Contoso', version: '2.0' }))?.findings, [finding]);
         // Importing the same file again skips every release and adds nothing.
         const again = await importStore(fresh, linesOf(lines));
-        assert.deepEqual(again, { products: 0, certificates: 0, artifacts: 0, releases: 0, releasesSkipped: 2, findings: 0, scans: 0, scansSkipped: 0, verdicts: 0, events: 0 });
+        assert.deepEqual(again, { products: 0, certificates: 0, artifacts: 0, releases: 0, releasesSkipped: 2, findings: 0, scans: 0, scansSkipped: 0, verdicts: 0, events: 0, cases: 0, casesSkipped: 0, caseEvents: 0, submissions: 0 });
         assert.deepEqual(await exportLines(fresh), lines);
       } finally {
         await fresh.close();

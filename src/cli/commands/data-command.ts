@@ -65,7 +65,7 @@ function tooLong(line: number, max: number): ReleaseError {
 }
 
 function exportCountsLine(c: ExportCounts): string {
-  return `${c.records} records: ${c.products} products, ${c.releases} releases, ${c.releaseArtifacts} release files, ${c.artifacts} distinct files, ${c.certificates} certificates, ${c.findings} release findings`;
+  return `${c.records} records: ${c.products} products, ${c.releases} releases, ${c.releaseArtifacts} release files, ${c.artifacts} distinct files, ${c.certificates} certificates, ${c.findings} release findings, ${c.scans} scans, ${c.events} events, ${c.cases} cases`;
 }
 
 export function registerDataCommands(program: Command, deps: DataCommandDeps): void {
@@ -114,7 +114,7 @@ export function registerDataCommands(program: Command, deps: DataCommandDeps): v
         return;
       }
       deps.stdout.write(
-        `Imported ${counts.releases} releases (${counts.releasesSkipped} already present), ${counts.products} products, ${counts.artifacts} files, ${counts.certificates} certificates, ${counts.findings} release findings, ${counts.scans} scans (${counts.scansSkipped} already present) with ${counts.verdicts} verdicts, ${counts.events} events.\n`,
+        `Imported ${counts.releases} releases (${counts.releasesSkipped} already present), ${counts.products} products, ${counts.artifacts} files, ${counts.certificates} certificates, ${counts.findings} release findings, ${counts.scans} scans (${counts.scansSkipped} already present) with ${counts.verdicts} verdicts, ${counts.events} events, ${counts.cases} cases (${counts.casesSkipped} already present) with ${counts.caseEvents} case events and ${counts.submissions} submissions.\n`,
       );
     });
 

@@ -19,6 +19,7 @@ import { ScanError } from '../../core/scans/verdicts.ts';
 import { createProgress } from '../progress.ts';
 import { terminalWidth } from '../terminal.ts';
 import { describeChange, printable } from '../render-scan.ts';
+import { renderGateMarkdown } from '../render-gate.ts';
 import { dbOption, fitColumns, withStore, writeJSON } from './release-command.ts';
 import { engineRequest, parseReleaseRef, render, sendAlerts, type ScanCommandDeps } from './scan-command.ts';
 
@@ -144,9 +145,9 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
     .option('--allow-unscanned', 'pass files that were never scanned')
     .option('--pin-signer <thumbprint>', 'only this signer (SHA-1 or SHA-256 thumbprint); repeatable', (v: string, prev: string[]) => [...prev, v], [])
     .option('--config <file>', 'configuration with a gate section (default: ./absolve.config.json when present)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'output format (markdown: for a pull-request comment or a CI job summary)').choices(['table', 'json', 'markdown']).default('table'))
     .addOption(dbOption())
-    .action(async (ref: string, flags: { maxEngines?: number; mustBeClean?: string; allowInvalidSignatures?: boolean; allowUnscanned?: boolean; pinSigner: string[]; config?: string; format: 'table' | 'json'; db?: string }) => {
+    .action(async (ref: string, flags: { maxEngines?: number; mustBeClean?: string; allowInvalidSignatures?: boolean; allowUnscanned?: boolean; pinSigner: string[]; config?: string; format: 'table' | 'json' | 'markdown'; db?: string }) => {
       const key = parseReleaseRef(ref);
       const settings = await deps.loadSettings(flags.config);
       const policy: GatePolicy = {
@@ -164,7 +165,7 @@ export function registerMonitorCommands(program: Command, deps: ScanCommandDeps,
         return evaluateGate({ release, verdicts }, policy);
       });
       if (flags.format === 'json') writeJSON(deps, result);
-      else deps.stdout.write(renderGate(result));
+      else deps.stdout.write(flags.format === 'markdown' ? renderGateMarkdown(result) : renderGate(result));
       setExitCode(result.pass ? ExitCode.ok : ExitCode.policyViolation);
     });
 }

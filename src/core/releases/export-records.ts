@@ -7,6 +7,7 @@
  *   · per release in release order: release, release_artifact* (audit order), finding* (by seq)
  *   · per scan by start time: scan, scan_target* (by ordinal), verdict* (by sha256, via, engine)
  *   · event* (by time, id)
+ *   · per case by id: case, case_event* (by seq), submission* (by creation time, Message-ID)
  *   · end (record count, so a cut-off file is refused)
  *
  * Blobs are referenced by sha256, never embedded. Denormalised columns (a release artifact's
@@ -18,6 +19,7 @@ import type { ArtifactReport, AuditSummary } from '../audit.types.ts';
 import { DETECTION_EVENT_KINDS, type DetectionEvent } from '../monitor/detection-events.ts';
 import type { ScanHeader, ScanTargetRecord } from '../scans/scan-report.ts';
 import { VERDICT_CATEGORIES, type Verdict } from '../scans/scan.types.ts';
+import { CASE_KINDS, CASE_STATES, type CaseEvent, type CaseRecord, type SubmissionRecord } from '../cases/case.types.ts';
 import { ReleaseError } from './errors.ts';
 import type { ReleaseStore } from './ports.ts';
 import type { CertificateRecord, ReleaseFinding, ReleaseHeader } from './release.types.ts';
@@ -95,6 +97,19 @@ export interface EventRecord extends DetectionEvent {
   type: 'event';
 }
 
+/** A false-positive case as stored; its `id` ties its events and submissions to it within the file (an import keeps it when it is free). */
+export interface CaseDataRecord extends CaseRecord {
+  type: 'case';
+}
+
+export interface CaseEventDataRecord extends CaseEvent {
+  type: 'case_event';
+}
+
+export interface SubmissionDataRecord extends SubmissionRecord {
+  type: 'submission';
+}
+
 /** The records that carry data (what the store reads and writes). */
 export type StoreDataRecord =
   | ProductRecord
@@ -106,7 +121,10 @@ export type StoreDataRecord =
   | ScanRecord
   | ScanTargetDataRecord
   | VerdictRecord
-  | EventRecord;
+  | EventRecord
+  | CaseDataRecord
+  | CaseEventDataRecord
+  | SubmissionDataRecord;
 
 export interface HeaderRecord {
   type: 'header';
@@ -134,6 +152,11 @@ export interface ImportCounts {
   scansSkipped: number;
   verdicts: number;
   events: number;
+  cases: number;
+  /** Cases already stored (same kind, vendor, subject and release), left alone with their history. */
+  casesSkipped: number;
+  caseEvents: number;
+  submissions: number;
 }
 
 export interface ExportCounts {
@@ -147,11 +170,14 @@ export interface ExportCounts {
   scans: number;
   verdicts: number;
   events: number;
+  cases: number;
+  caseEvents: number;
+  submissions: number;
 }
 
 /** Writes the store as JSON lines through `writeLine` (each string ends with a newline). */
 export async function exportStore(store: ReleaseStore, writeLine: (line: string) => Promise<void> | void): Promise<ExportCounts> {
-  const counts: ExportCounts = { records: 0, products: 0, certificates: 0, artifacts: 0, releases: 0, releaseArtifacts: 0, findings: 0, scans: 0, verdicts: 0, events: 0 };
+  const counts: ExportCounts = { records: 0, products: 0, certificates: 0, artifacts: 0, releases: 0, releaseArtifacts: 0, findings: 0, scans: 0, verdicts: 0, events: 0, cases: 0, caseEvents: 0, submissions: 0 };
   await writeLine(`${JSON.stringify({ type: 'header', schema: STORE_EXPORT_SCHEMA } satisfies HeaderRecord)}\n`);
   for await (const record of store.exportRecords()) {
     counts.records++;
@@ -166,6 +192,9 @@ export async function exportStore(store: ReleaseStore, writeLine: (line: string)
       case 'scan_target': break;
       case 'verdict': counts.verdicts++; break;
       case 'event': counts.events++; break;
+      case 'case': counts.cases++; break;
+      case 'case_event': counts.caseEvents++; break;
+      case 'submission': counts.submissions++; break;
     }
     await writeLine(`${JSON.stringify(record)}\n`);
   }
@@ -326,6 +355,26 @@ function parseRecord(line: string, n: number): ExportLineRecord {
       if (!Object.values(results).every((v) => typeof v === 'string')) throw invalid(n, "event record: 'results' maps engines to detection names");
       return r as unknown as EventRecord;
     }
+    case 'case': {
+      int('id'); str('vendor'); str('subject'); str('summary'); str('openedAt'); str('updatedAt');
+      for (const k of ['path', 'reference', 'submittedAt', 'dueAt', 'closedAt']) strOrNull(k);
+      if (!(CASE_KINDS as readonly unknown[]).includes(r.kind)) throw invalid(n, "case record: unknown 'kind'");
+      if (!(CASE_STATES as readonly unknown[]).includes(r.state)) throw invalid(n, "case record: unknown 'state'");
+      const rel = obj('release');
+      if (typeof rel.product !== 'string' || typeof rel.version !== 'string') throw invalid(n, "case record: 'release' needs product and version");
+      if (!Array.isArray(r.detections) || !(r.detections as unknown[]).every((d) => typeof d === 'object' && d !== null && typeof (d as Json).engine === 'string')) {
+        throw invalid(n, "case record: 'detections' must be an array of detections");
+      }
+      return r as unknown as CaseDataRecord;
+    }
+    case 'case_event':
+      int('caseId'); int('seq'); str('at'); str('kind');
+      for (const k of ['fromState', 'toState', 'note']) strOrNull(k);
+      return r as unknown as CaseEventDataRecord;
+    case 'submission':
+      int('caseId'); str('messageId'); str('channel'); str('createdAt'); strOrNull('sentAt');
+      if (r.state !== 'sending' && r.state !== 'sent') throw invalid(n, "submission record: 'state' must be sending or sent");
+      return r as unknown as SubmissionDataRecord;
     default:
       throw invalid(n, `unknown record type '${shown(r.type)}'`);
   }
