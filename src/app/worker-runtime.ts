@@ -17,7 +17,6 @@ import { DEFAULT_MONITOR_SCHEDULE } from '../core/jobs/cron.ts';
 import { scheduleJobs, workJobs, type JobDeps } from '../core/jobs/handlers.ts';
 import type { JobQueue } from '../core/jobs/job-queue.ts';
 import type { OpenedStore, OpenStore } from '../core/releases/ports.ts';
-import type { ScanEngine } from '../core/scans/scan.types.ts';
 import type { ServiceSettings } from '../core/service-settings.ts';
 import { PostgresLimiter } from '../engines/quota/postgres-limiter.ts';
 import { SlidingWindowLimiter, setSharedLimiterBackend } from '../engines/quota/request-limiter.ts';
@@ -99,23 +98,17 @@ export function shareQuotasThrough(url: string): () => Promise<void> {
   };
 }
 
-/** The handlers' dependencies: engines built once per engine list, from the configuration and the environment. */
+/**
+ * The handlers' dependencies. Engines are made per job: an engine instance answers each sha256 once
+ * for its lifetime (single flight, made for one scan), and a worker lives for many rounds. Their
+ * quota limiters are shared per API key all the same (sharedLimiterFor).
+ */
 export function jobDeps(deps: JobRuntimeDeps, opened: OpenedStore, queue: JobQueue, settings: ServiceSettings): JobDeps {
-  const engines = new Map<string, Promise<ScanEngine[]>>();
   return {
     opened,
     queue,
     settings,
-    engines: (ids) => {
-      const key = ids === undefined ? '' : [...ids].sort().join(',');
-      let made = engines.get(key);
-      if (made === undefined) {
-        made = deps.scan.createEngines(engineRequest({ ...(ids === undefined ? {} : { engines: ids.join(',') }), upload: false, yaraRules: [] }, settings));
-        made.catch(() => engines.delete(key));
-        engines.set(key, made);
-      }
-      return made;
-    },
+    engines: (ids) => deps.scan.createEngines(engineRequest({ ...(ids === undefined ? {} : { engines: ids.join(',') }), upload: false, yaraRules: [] }, settings)),
     fileRoot: deps.scan.fileRoot,
     containers: deps.scan.containers,
     webhookSender: deps.scan.webhookSender,
