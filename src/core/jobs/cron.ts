@@ -40,7 +40,7 @@ function field(text: string, spec: (typeof FIELDS)[number]): Set<number> {
     if (m === null) throw new CronError(`the ${spec.name} field '${text}' is not a number, *, a range a-b, a list or a step (*/n)`);
     const step = m[4] === undefined ? 1 : Number(m[4]);
     let lo = m[1] === '*' ? spec.min : Number(m[2]);
-    let hi = m[1] === '*' ? spec.max : m[3] === undefined ? (m[4] === undefined ? lo : spec.max) : Number(m[3]);
+    const hi = m[1] === '*' ? spec.max : m[3] === undefined ? (m[4] === undefined ? lo : spec.max) : Number(m[3]);
     if (lo < spec.min || hi > spec.max || lo > hi) throw new CronError(`the ${spec.name} field '${text}' is outside ${spec.min}-${spec.max}`);
     if (step < 1) throw new CronError(`the ${spec.name} field '${text}' has a step of 0`);
     for (; lo <= hi; lo += step) out.add(lo);
