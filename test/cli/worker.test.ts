@@ -144,7 +144,7 @@ describe('absolve worker: two workers share a 200-file monitor round on PostgreS
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const address = receiver.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
-    writeFileSync(join(dir, 'absolve.config.json'), JSON.stringify({ monitor: { engines: ['virustotal'] }, alerts: { webhooks: [{ url: `http://127.0.0.1:${address.port}/hook`, format: 'json', events: ['new-detections'] }] } }));
+    writeFileSync(join(dir, 'absolve.config.json'), JSON.stringify({ monitor: { schedule: '15 4 * * *', engines: ['virustotal'] }, alerts: { webhooks: [{ url: `http://127.0.0.1:${address.port}/hook`, format: 'json', events: ['new-detections'] }] } }));
     mkdirSync(join(dir, 'release'));
     for (let i = 0; i < FILES; i++) {
       const text = `release file ${i}\n`;
@@ -259,5 +259,52 @@ describe('absolve worker: two workers share a 200-file monitor round on PostgreS
     const list = (JSON.parse(events.stdout) as { events: Array<{ kind: string; sha256: string }> }).events;
     assert.deepEqual(list.map((e) => e.sha256).sort(), shas.slice(0, DETECTED).sort(), 'one event per newly detected file');
     assert.ok(!a.stderr.includes(FAKE_VT_KEY) && !b.stderr.includes(FAKE_VT_KEY), 'the API key is never printed');
+
+    const quota = new pg.Pool({ connectionString: db.url });
+    try {
+      const slots = Number((await quota.query<{ n: string }>('select count(*) as n from absolve_quota.request_slot')).rows[0]?.n);
+      assert.equal(slots, lookups().length + 1, 'every request of both workers took its slot in the shared quota (the held one too)');
+    } finally {
+      await quota.end();
+    }
+  });
+
+  it('serve --no-worker: HTTP and the schedule only; an API scan is queued and run by a worker', async () => {
+    const b = workers[1] as WorkerProcess;
+    const from = b.events.length;
+    const token = (JSON.parse((await absolveAsync(['tokens', 'create', '--role', 'write', '--db', db.url, '--format', 'json'], { cwd: dir, env })).stdout) as { token: string }).token;
+    const server = spawn(process.execPath, ['--import', tsxLoader, cliEntry, 'serve', '--no-worker', '--port', '0', '--db', db.url], { cwd: dir, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stderr = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        server.stderr.on('data', (c: Buffer) => {
+          stderr += c.toString();
+          const m = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+          if (m?.[1] !== undefined) resolve(m[1]);
+        });
+        server.once('exit', () => reject(new Error(`serve exited: ${stderr}`)));
+      });
+      assert.match(stderr, /jobs left to `absolve worker`/);
+      const r = await fetch(`${url}/api/v1/products/contoso/releases/1.0/scans`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(r.status, 202);
+      const { scanId } = (await r.json()) as { scanId: string };
+      await b.until(() => b.events.slice(from).some((e) => e.kind === 'scan-release' && e.event === 'done'));
+      const shown = await absolveAsync(['scans', 'show', scanId, '--db', db.url, '--format', 'json'], { cwd: dir, env });
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.equal((JSON.parse(shown.stdout) as { files: unknown[] }).files.length, FILES, 'the worker scanned the release the server queued');
+      const pool = new pg.Pool({ connectionString: db.url });
+      try {
+        const schedules = (await pool.query<{ name: string; cron: string }>('select name, cron from absolve_jobs.schedule order by name')).rows;
+        assert.deepEqual(schedules, [{ name: 'deliver-alerts', cron: '* * * * *' }, { name: 'monitor-round', cron: '15 4 * * *' }], 'the schedule of absolve.config.json, in the database');
+      } finally {
+        await pool.end();
+      }
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
+    }
+    const embedded = await absolveAsync(['serve', '--no-worker', '--port', '0', '--db', `sqlite:${join(dir, 'y.db')}`], { cwd: dir, env });
+    assert.equal(embedded.code, 2);
+    assert.match(embedded.stderr, /WORKER_NEEDS_POSTGRES: 'absolve serve --no-worker' needs a PostgreSQL store/);
   });
 });
