@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { JOB_KINDS, monitorArtifactJob, workJobs, type JobDeps, type MonitorArtifactPayload } from '../../src/core/jobs/handlers.ts';
+import { JOB_KINDS, monitorArtifactJob, scanReleaseJob, workJobs, type JobDeps, type MonitorArtifactPayload } from '../../src/core/jobs/handlers.ts';
 import type { OpenedStore } from '../../src/core/releases/ports.ts';
 import type { ScanEngine, Verdict } from '../../src/core/scans/scan.types.ts';
 import { parseServiceSettings } from '../../src/core/service-settings.ts';
@@ -18,6 +18,8 @@ import { InProcessJobQueue } from '../../src/queue/in-process.ts';
 import { createStoreOpener } from '../../src/store/open-store.ts';
 import { fileSample, pathByteSource } from '../../src/files/file-sample.ts';
 import { absolve } from '../store/cli-harness.ts';
+import { createContainerReader } from '../../src/containers/container-reader.ts';
+import { DEFAULT_CONTAINER_LIMITS } from '../../src/containers/index.ts';
 
 describe('job handlers on SQLite with the in-process queue', () => {
   const dir = mkdtempSync(join(tmpdir(), 'absolve-jobs-'));
@@ -68,7 +70,7 @@ describe('job handlers on SQLite with the in-process queue', () => {
       settings: parseServiceSettings({ alerts: { webhooks: [{ url: 'https://hooks.example/x', format: 'json', events: ['new-detections'] }] } }, 'test'),
       engines: () => Promise.resolve([engine]),
       fileRoot: async (fsPath, displayPath, known) => ({ path: displayPath, source: await pathByteSource(fsPath), sample: await fileSample(fsPath, displayPath, known) }),
-      containers: () => Promise.reject(new Error('no containers in this release')),
+      containers: () => Promise.resolve(createContainerReader({ ...DEFAULT_CONTAINER_LIMITS })),
       webhookSender: {
         post: (_url, body) => {
           posts.push(body as { id: string });
@@ -126,6 +128,16 @@ describe('job handlers on SQLite with the in-process queue', () => {
     await until(() => doneOf(JOB_KINDS.deliverAlerts) >= 1);
     assert.equal(posts.length, 1);
     assert.equal((await opened.outbox.listDeliveries({})).length, 1);
+  });
+
+  it('an API scan job; its retry after a crash continues under a derived id, leaving the first as it was', async () => {
+    const job = { id: 'j1', kind: JOB_KINDS.scanRelease, payload: { product: 'contoso', version: '1.0', scanId: 'scan-20261205T120000Z-cccccc' }, attempt: 0, createdAt: new Date() };
+    await scanReleaseJob(deps, job);
+    assert.equal((await opened.scans.getScan('scan-20261205T120000Z-cccccc'))?.files.length, 4);
+    await scanReleaseJob(deps, { ...job, attempt: 1 });
+    assert.equal((await opened.scans.getScan('scan-20261205T120000Z-cccccc-retry1'))?.files.length, 4);
+    await scanReleaseJob(deps, { ...job, attempt: 1 });
+    assert.deepEqual((await opened.scans.listScans({ release: { product: 'contoso', version: '1.0' } })).map((s) => s.id).sort(), ['scan-20261205T120000Z-cccccc', 'scan-20261205T120000Z-cccccc-retry1']);
   });
 
   it('monitor settings: schedule and engines validated, unknown keys refused', () => {

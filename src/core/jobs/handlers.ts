@@ -105,11 +105,14 @@ async function queueAlerts(deps: JobDeps, events: Parameters<typeof plannedDeliv
 }
 
 export async function scanReleaseJob(deps: JobDeps, job: Job<ScanReleasePayload>): Promise<void> {
-  const { product, version, scanId } = job.payload;
+  const { product, version } = job.payload;
+  let scanId = job.payload.scanId;
   if ((await deps.opened.scans.getScan(scanId)) !== undefined) {
-    // A retry of a scan that began: what it stored stays; it is not started twice under one id.
-    deps.log(`scan ${scanId} of ${product}@${version} was started before (a retried job): left as it is`);
-    return;
+    // A retry of a scan that began (its worker died): what it stored stays, and a scan under a
+    // derived id finishes the work, reusing the answers already paid for (maxAgeMs).
+    scanId = `${job.payload.scanId}-retry${job.attempt}`;
+    if ((await deps.opened.scans.getScan(scanId)) !== undefined) return;
+    deps.log(`scan ${job.payload.scanId} of ${product}@${version} was cut short; continued as ${scanId}`);
   }
   const engines = await requireEngines(deps, job.payload.engines);
   const roots = await releaseRoots(deps.fileRoot, deps.opened, { product, version });
