@@ -88,8 +88,20 @@ export class PgBossJobQueue implements JobQueue {
     let created = this.queues.get(kind);
     if (created === undefined) {
       created = (async () => {
-        if ((await this.boss.getQueue(kind)) === null) await this.boss.createQueue(kind, { name: kind, policy: 'standard', ...this.jobSettings() });
-        else await this.boss.updateQueue(kind, { name: kind, policy: 'standard', ...this.jobSettings() });
+        // Two processes creating queues at once (workers starting together on a new database) can
+        // deadlock in pg-boss's createQueue (each attaches a partition to the job table); PostgreSQL
+        // aborts one of them (40P01), which simply tries again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            if ((await this.boss.getQueue(kind)) === null) await this.boss.createQueue(kind, { name: kind, policy: 'standard', ...this.jobSettings() });
+            else await this.boss.updateQueue(kind, { name: kind, policy: 'standard', ...this.jobSettings() });
+            return;
+          } catch (error) {
+            const code = (error as { code?: unknown }).code;
+            if (attempt >= 8 || (code !== '40P01' && !/deadlock detected/.test((error as Error).message))) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(Math.random() * 200) * attempt));
+          }
+        }
       })();
       created.catch(() => this.queues.delete(kind));
       this.queues.set(kind, created);

@@ -95,15 +95,20 @@ class WorkerProcess {
     });
     this.child.stderr?.on('data', (c: Buffer) => (this.stderr += c.toString()));
   }
-  /** Resolves when `test` holds over the events (checked on each new line). */
+  /** Resolves when `test` holds over the events (checked on each new line of any worker); rejects if this worker exits first. */
   until(test: () => boolean): Promise<void> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const check = (): void => {
         if (!test()) return;
         WorkerProcess.listeners = WorkerProcess.listeners.filter((l) => l !== check);
         resolve();
       };
       WorkerProcess.listeners.push(check);
+      this.child.once('exit', (code, signal) => {
+        if (signal === 'SIGKILL') return; // killed by the test
+        WorkerProcess.listeners = WorkerProcess.listeners.filter((l) => l !== check);
+        reject(new Error(`worker ${this.child.pid} exited (${code ?? signal}) while waited for: ${this.stderr.slice(-2000)}`));
+      });
       check();
     });
   }
@@ -306,5 +311,8 @@ describe('absolve worker: two workers share a 200-file monitor round on PostgreS
     const embedded = await absolveAsync(['serve', '--no-worker', '--port', '0', '--db', `sqlite:${join(dir, 'y.db')}`], { cwd: dir, env });
     assert.equal(embedded.code, 2);
     assert.match(embedded.stderr, /WORKER_NEEDS_POSTGRES: 'absolve serve --no-worker' needs a PostgreSQL store/);
+
+    b.child.kill('SIGTERM');
+    assert.equal(await b.exited(), 0, `a worker stops cleanly on SIGTERM: ${b.stderr}`);
   });
 });

@@ -40,6 +40,19 @@ describe('PgBossJobQueue', { skip }, () => {
     assert.notEqual(singletonJobId('scan-release', 'round-1:abc'), id);
   });
 
+  it('several processes starting at once on a new database create the same queues without failing (pg-boss createQueue can deadlock: retried)', async () => {
+    const db = await createTestDatabase('absolve_queue_race');
+    const queues = await Promise.all([1, 2, 3].map(() => PgBossJobQueue.start(fast(db.url))));
+    try {
+      const kinds = ['scan-release', 'monitor-round', 'monitor-artifact', 'deliver-alerts'];
+      await Promise.all(queues.map((q) => Promise.all(kinds.map((k) => q.work(k, () => Promise.resolve(), { concurrency: 1 })))));
+      await Promise.all(queues.map((q) => Promise.all(kinds.map((k) => q.enqueue(k, {})))));
+    } finally {
+      for (const q of queues) await q.stop({ timeoutMs: 5_000 });
+      await db.drop();
+    }
+  });
+
   it('lives in its own schema of the store database; schedules are rows there (one per kind, replaced when set again)', async () => {
     const db = await createTestDatabase('absolve_queue_sched');
     const queue = await PgBossJobQueue.start(fast(db.url));
