@@ -81,6 +81,7 @@ class WorkerProcess {
   readonly events: WorkerEvent[] = [];
   readonly child: ChildProcess;
   stderr = '';
+  closed = false;
   /** Shared by every worker: a condition over several workers is checked on a line from any of them. */
   private static listeners: Array<() => void> = [];
   constructor(args: string[], env: Record<string, string>, cwd: string) {
@@ -94,6 +95,7 @@ class WorkerProcess {
       for (const l of [...WorkerProcess.listeners]) l();
     });
     this.child.stderr?.on('data', (c: Buffer) => (this.stderr += c.toString()));
+    this.child.once('close', () => (this.closed = true));
   }
   /** Resolves when `test` holds over the events (checked on each new line of any worker); rejects if this worker exits first. */
   until(test: () => boolean): Promise<void> {
@@ -113,7 +115,8 @@ class WorkerProcess {
     });
   }
   exited(): Promise<number | null> {
-    return this.child.exitCode !== null || this.child.signalCode !== null ? Promise.resolve(this.child.exitCode) : new Promise((r) => this.child.once('exit', (code) => r(code)));
+    if (this.closed) return Promise.resolve(this.child.exitCode);
+    return new Promise((r) => this.child.once('close', (code) => r(code)));
   }
 }
 
@@ -220,9 +223,9 @@ describe('absolve worker: two workers share a 200-file monitor round on PostgreS
     await round();
     const heldPath = await relayA.held;
     const heldSha = /([0-9a-f]{64})$/.exec(heldPath)?.[1] ?? '';
-    const startedByA = a.events.slice(from[0]).filter((e) => e.event === 'started' && e.kind === 'monitor-artifact').map((e) => e.id);
     a.child.kill('SIGKILL');
-    await a.exited();
+    await a.exited(); // after 'close': every line A wrote has been read
+    const startedByA = a.events.slice(from[0]).filter((e) => e.event === 'started' && e.kind === 'monitor-artifact').map((e) => e.id);
     const unfinished = startedByA.filter((id) => !a.events.some((e) => e.event === 'done' && e.id === id));
     assert.equal(unfinished.length, 1, 'A was killed in the middle of exactly one job');
 
