@@ -98,6 +98,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       const { startServer } = await import('./serve-runtime.ts');
       return startServer(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`), scan });
     },
+    startWorker: async (options) => {
+      const { startWorker } = await import('./worker-runtime.ts');
+      return startWorker(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`), scan, env: process.env });
+    },
+    enqueueRound: async (options) => {
+      const { enqueueRound } = await import('./worker-runtime.ts');
+      return enqueueRound(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`), scan, env: process.env });
+    },
     cases: lazyCaseDeps(process.env),
     now: () => new Date(),
     stdout: process.stdout,

@@ -1,19 +1,21 @@
 /**
- * `absolve serve`: the HTTP API on one opened store, with scan jobs run in this process (the
- * embedded set-up: nothing else to install).
+ * `absolve serve`: the HTTP API on one opened store, and the jobs (API scans, scheduled monitor
+ * rounds, alert deliveries; see core/jobs/handlers.ts). On SQLite/PGlite the jobs run in this
+ * process (the embedded set-up: nothing else to install); on PostgreSQL they go to pg-boss in the
+ * same database, run here too unless `--no-worker`, and by any number of `absolve worker` processes.
  */
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { engineRequest, sendAlerts, type ScanCommandDeps } from '../cli/commands/scan-command.ts';
-import { recordDetectionEvents } from '../core/monitor/record-events.ts';
-import { newScanId, releaseRoots } from '../core/scans/release-roots.ts';
-import { runScan } from '../core/scans/run-scan.ts';
+import { engineRequest } from '../cli/commands/scan-command.ts';
 import { ScanError } from '../core/scans/verdicts.ts';
+import { JOB_KINDS, type ScanReleasePayload } from '../core/jobs/handlers.ts';
+import { newScanId, requireRelease } from '../core/scans/release-roots.ts';
 import type { RunningServer, ServeOptions } from '../cli/commands/service-command.ts';
 import { gatePolicyFrom } from '../core/service-settings.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
 import { createApi } from '../server/api.ts';
 import { staticFiles } from '../server/static-files.ts';
+import { chosenStoreURL, startServiceJobs, type JobScanDeps } from './worker-runtime.ts';
 
 /**
  * The dashboard's build (Vite, `npm run build`): dist/web beside dist/app when running the built
@@ -25,37 +27,45 @@ export function defaultWebRoot(): string {
 
 export async function startServer(
   options: ServeOptions,
-  deps: { openStore: OpenStore; version: string; now: () => Date; log: (line: string) => void; webRoot?: string; scan: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'> },
+  deps: { openStore: OpenStore; version: string; now: () => Date; log: (line: string) => void; webRoot?: string; scan: JobScanDeps; env?: Readonly<Record<string, string | undefined>> },
 ): Promise<RunningServer> {
+  const env = deps.env ?? process.env;
   const settings = await deps.scan.loadSettings(undefined);
+  const url = chosenStoreURL(options.db, env);
   const opened = await deps.openStore(options.db, { create: true, createFolders: options.createFolders });
-  const running = new Set<Promise<void>>();
-  /** A scan of a stored release, run in this process (the embedded job runner); its scan id is returned at once. */
+  let jobs: Awaited<ReturnType<typeof startServiceJobs>>;
+  try {
+    jobs = await startServiceJobs(url, opened, settings, { ...deps, env }, { work: options.worker ?? true, concurrency: options.concurrency ?? 4 });
+  } catch (error) {
+    await opened.store.close();
+    throw error;
+  }
+  /** A scan of a stored release as a job; its scan id is returned at once (the API answers 202). */
   const startReleaseScan = async (product: string, version: string): Promise<{ jobId: string; scanId: string }> => {
-    const engines = await deps.scan.createEngines(engineRequest({ upload: false, yaraRules: [] }, settings));
-    if (engines.length === 0) throw new ScanError('ENGINE_CONFIG_INVALID', 'the server has no scan engine configured (set VT_API_KEY or MD_API_KEY, or configure clamav/yara)');
-    const roots = await releaseRoots(deps.scan.fileRoot, opened, { product, version });
+    await requireRelease(opened, { product, version });
+    if (options.worker !== false) {
+      // This process runs the job: an engine configuration that cannot scan is the caller's error now, not a failed job later.
+      const engines = await deps.scan.createEngines(engineRequest({ upload: false, yaraRules: [] }, settings));
+      if (engines.length === 0) throw new ScanError('ENGINE_CONFIG_INVALID', 'the server has no scan engine configured (set VT_API_KEY or MD_API_KEY, or configure clamav/yara)');
+    }
     const scanId = newScanId('scan', deps.now());
-    const job = (async () => {
-      try {
-        const report = await runScan(roots, { id: scanId, trigger: 'api', inputs: [`${product}@${version}`], release: { product, version }, engines, store: opened.scans, containers: await deps.scan.containers(), now: deps.now, maxAgeMs: { virustotal: (settings.virustotal?.maxAgeHours ?? 24) * 3_600_000, metadefender: (settings.metadefender?.maxAgeHours ?? 24) * 3_600_000 } }, deps.version);
-        const events = await recordDetectionEvents(report, opened.scans, opened.events);
-        await sendAlerts({ webhookSender: deps.scan.webhookSender, now: deps.now }, opened, report, events, settings);
-        deps.log(`scan ${scanId} of ${product}@${version}: ${report.summary.verdict}; ${events.length} event(s)`);
-      } catch (error) {
-        deps.log(`scan ${scanId} of ${product}@${version} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    })();
-    running.add(job);
-    void job.finally(() => running.delete(job));
-    return { jobId: scanId, scanId };
+    const payload: ScanReleasePayload = { product, version, scanId };
+    const jobId = await jobs.queue.enqueue(JOB_KINDS.scanRelease, payload, { singletonKey: scanId });
+    return { jobId: jobId ?? scanId, scanId };
   };
   const web = await staticFiles(deps.webRoot ?? defaultWebRoot(), deps.log);
   const app = createApi({ store: opened, version: deps.version, now: deps.now, gatePolicy: gatePolicyFrom(settings, {}), log: deps.log, startReleaseScan, staticFiles: (path, method) => web.serve(path, method) });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
+      s.once('error', reject);
+    });
+  } catch (error) {
+    await jobs.stop();
+    await opened.store.close();
+    throw error;
+  }
   const address = server.address();
   const port = address !== null && typeof address === 'object' ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -64,7 +74,7 @@ export async function startServer(
     location: opened.location,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled([...running]);
+      await jobs.stop();
       await opened.store.close();
     },
   };

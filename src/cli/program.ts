@@ -72,6 +72,8 @@ export interface CliDeps {
   openInputText?(path: string, what: string): Promise<NodeJS.ReadableStream>;
   /** Starts the HTTP service (`absolve serve`). */
   startServer?: ServiceCommandDeps['startServer'];
+  startWorker?: ServiceCommandDeps['startWorker'];
+  enqueueRound?: ServiceCommandDeps['enqueueRound'];
   /** The scan engines and what `scan` needs besides (absent in builds without scanning). */
   scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'>;
   /** Vendor directory, cases and submissions (absent in builds without them). */

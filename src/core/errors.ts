@@ -26,7 +26,13 @@ export type AbsolveErrorCode =
   | ReleaseErrorCode
   | ScanErrorCode
   | CaseErrorCode
+  | JobErrorCode
   | 'INTERNAL';
+
+/** Job and worker codes (`worker`, `serve --no-worker`, `jobs`); each is documented in the README. */
+export type JobErrorCode =
+  /** `absolve worker` (or `serve --no-worker`, `jobs round`) on a store that is not PostgreSQL: jobs are shared through PostgreSQL only. */
+  | 'WORKER_NEEDS_POSTGRES';
 
 /** Release-history codes (`release`, `certs`, `export`, `import`); each is documented in the README. */
 export type ReleaseErrorCode =

@@ -10,14 +10,16 @@
  *   "clamav": { "clamd": "/run/clamav/clamd.ctl", "database": "clamav-db" },
  *   "yara": { "rules": ["rules/release.yar"] },
  *   "alerts": { "webhooks": [{ "url": "https://hooks.slack.com/…", "format": "slack", "events": ["new-detections"] }] },
+ *   "monitor": { "schedule": "0 3 * * *", "engines": ["virustotal"] },
  *   "gate": { "maxEngines": 0, "mustBeClean": ["Microsoft"], "requireValidSignatures": true, "requireScan": true, "pinnedSigners": [] }
  */
 import type { WebhookFormat, WebhookTarget } from './alerts/alerts.ts';
 import { AbsolveError } from './errors.ts';
+import { CronError, parseCron } from './jobs/cron.ts';
 import { DEFAULT_GATE_POLICY, type GatePolicy } from './gate/release-gate.ts';
 import { DETECTION_EVENT_KINDS, type DetectionEventKind } from './monitor/detection-events.ts';
 
-export const SERVICE_SETTING_KEYS = ['engines', 'virustotal', 'metadefender', 'clamav', 'yara', 'alerts', 'gate'] as const;
+export const SERVICE_SETTING_KEYS = ['engines', 'virustotal', 'metadefender', 'clamav', 'yara', 'alerts', 'gate', 'monitor'] as const;
 
 export type UploadPolicySetting = 'never' | 'unknown' | 'always';
 
@@ -35,6 +37,8 @@ export interface ServiceSettings {
   yara?: { rules: string[] };
   alerts?: { webhooks: WebhookTarget[] };
   gate?: Partial<GatePolicy>;
+  /** Monitor rounds of `absolve serve`: when (5-field cron, UTC; default daily at 03:00) and with which engines (default: every configured one). */
+  monitor?: { schedule?: string; engines?: string[] };
 }
 
 export const EMPTY_SERVICE_SETTINGS: ServiceSettings = Object.freeze({});
@@ -126,6 +130,22 @@ export function parseServiceSettings(document: unknown, source: string): Service
     }
     if (o.pinnedSigners !== undefined) gate.pinnedSigners = strings(o.pinnedSigners, 'gate.pinnedSigners', source);
     out.gate = gate;
+  }
+  if (d.monitor !== undefined) {
+    const o = object(d.monitor, 'monitor', source, ['schedule', 'engines']);
+    const monitor: NonNullable<ServiceSettings['monitor']> = {};
+    if (o.schedule !== undefined) {
+      const schedule = text(o.schedule, 'monitor.schedule', source);
+      try {
+        parseCron(schedule);
+      } catch (error) {
+        if (error instanceof CronError) throw invalid(source, `monitor.schedule: ${error.message}`);
+        throw error;
+      }
+      monitor.schedule = schedule;
+    }
+    if (o.engines !== undefined) monitor.engines = strings(o.engines, 'monitor.engines', source);
+    out.monitor = monitor;
   }
   return out;
 }

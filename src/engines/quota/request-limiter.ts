@@ -125,7 +125,8 @@ export class SlidingWindowLimiter implements RequestLimiter {
   private readonly marginMs: number;
   private readonly reportWaitsFromMs: number;
 
-  constructor(private readonly options: SlidingWindowLimiterOptions) {
+  /** Its quota (a limiter shared through a database takes the same settings, see setSharedLimiterBackend). */
+  constructor(readonly options: SlidingWindowLimiterOptions) {
     if (!Number.isInteger(options.perWindow) || options.perWindow < 1) throw new RangeError(`perWindow must be a positive integer, got ${options.perWindow}`);
     if (!(options.windowMs > 0)) throw new RangeError(`windowMs must be positive, got ${options.windowMs}`);
     this.clock = options.clock ?? systemClock;
@@ -276,6 +277,21 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
 const sharedLimiters = new Map<string, RequestLimiter>();
 
 /**
+ * Where the limiters of API keys live: this process (default), or a store every worker shares (the
+ * composition root sets a PostgreSQL-backed one for `absolve worker`, so N workers on one VT key
+ * stay within its quota together). It receives the in-process limiter the engine would have used,
+ * whose `options` say the quota.
+ */
+export type SharedLimiterBackend = (service: string, apiKey: string, local: RequestLimiter) => RequestLimiter;
+let backend: SharedLimiterBackend | undefined;
+
+/** Sets (or, with undefined, clears) the backend of sharedLimiterFor; limiters made before stay as they are. */
+export function setSharedLimiterBackend(next: SharedLimiterBackend | undefined): void {
+  backend = next;
+  sharedLimiters.clear();
+}
+
+/**
  * One limiter per service and API key in this process, so that two engines on the same key (the
  * VirusTotal and VT Monitor engines) share its quota. The key is only used as a map key, never logged.
  */
@@ -283,7 +299,7 @@ export function sharedLimiterFor(service: string, apiKey: string, create: () => 
   const id = `${service}\u0000${apiKey}`;
   let limiter = sharedLimiters.get(id);
   if (limiter === undefined) {
-    limiter = create();
+    limiter = backend === undefined ? create() : backend(service, apiKey, create());
     sharedLimiters.set(id, limiter);
   }
   return limiter;
