@@ -15,7 +15,7 @@ import { createApi } from '../server/api.ts';
 
 export async function startServer(
   options: ServeOptions,
-  deps: { openStore: OpenStore; version: string; now: () => Date; log: (line: string) => void; scan: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'> },
+  deps: { openStore: OpenStore; version: string; now: () => Date; log: (line: string) => void; scan: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender' | 'createMailer'> },
 ): Promise<RunningServer> {
   const settings = await deps.scan.loadSettings(undefined);
   const opened = await deps.openStore(options.db, { create: true, createFolders: options.createFolders });
@@ -30,7 +30,7 @@ export async function startServer(
       try {
         const report = await runScan(roots, { id: scanId, trigger: 'api', inputs: [`${product}@${version}`], release: { product, version }, engines, store: opened.scans, containers: await deps.scan.containers(), now: deps.now, maxAgeMs: { virustotal: (settings.virustotal?.maxAgeHours ?? 24) * 3_600_000, metadefender: (settings.metadefender?.maxAgeHours ?? 24) * 3_600_000 } }, deps.version);
         const events = await recordDetectionEvents(report, opened.scans, opened.events);
-        await sendAlerts({ webhookSender: deps.scan.webhookSender, now: deps.now }, opened, report, events, settings);
+        await sendAlerts({ webhookSender: deps.scan.webhookSender, ...(deps.scan.createMailer === undefined ? {} : { createMailer: deps.scan.createMailer }), now: deps.now }, opened, report, events, settings);
         deps.log(`scan ${scanId} of ${product}@${version}: ${report.summary.verdict}; ${events.length} event(s)`);
       } catch (error) {
         deps.log(`scan ${scanId} of ${product}@${version} failed: ${error instanceof Error ? error.message : String(error)}`);

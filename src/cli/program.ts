@@ -73,7 +73,7 @@ export interface CliDeps {
   /** Starts the HTTP service (`absolve serve`). */
   startServer?: ServiceCommandDeps['startServer'];
   /** The scan engines and what `scan` needs besides (absent in builds without scanning). */
-  scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'>;
+  scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender' | 'createMailer'>;
   /** Vendor directory, cases and submissions (absent in builds without them). */
   cases?: { loadCaseSettings(options: { path?: string }): Promise<CaseSettings>; tools: SubmissionTools };
   now(): Date;
