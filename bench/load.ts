@@ -5,7 +5,8 @@
  * a separate process (bench/load-client.ts, Node's http client). Reports p50/p95/p99 and errors of the
  * release, matrix and events routes, per database. Figures, never assertions.
  *
- *   npm run bench                                   (scale 0.01 at the end of the bench: 630 k rows)
+ *   npm run bench                                   (scale 0.01 at the end of the bench: 630 k rows; BENCH_SKIP_LOAD=1 skips it)
+ *   npm run bench -- --scale 1                      (the same through the bench runner)
  *   node --import tsx bench/load.ts --scale 1 --db postgres   (the full size; seeding takes minutes)
  *   options: --scale S (0 < S ≤ 1), --db sqlite|postgres|both, --concurrency N (16), --requests N per route (300),
  *            --reseed (seed again even when a seeded store of that scale exists)

@@ -17,14 +17,19 @@ export const NO_ANSWER_CATEGORIES = ['failure', 'timeout', 'type-unsupported'] a
 
 const VERDICT_COLUMNS = 'sha256, via, engine, scan_id, category, result, engine_version, definitions_date, scanned_at, detail, reused, recorded_at';
 
-/** Fills verdict_current from the whole verdict history (the migration; bulk loads). Same SQL on both dialects (window functions: SQLite 3.25+). */
-export async function backfillCurrentVerdicts(db: Kysely<unknown>): Promise<void> {
+/**
+ * Fills verdict_current from the verdict history (the migration: all of it; a bulk load may name the scans that
+ * hold the newest answers). Same SQL on both dialects (window functions: SQLite 3.25+). Scan ids are quoted here
+ * because they are ours (bench seeds), never user text.
+ */
+export async function backfillCurrentVerdicts(db: Kysely<unknown>, onlyScans?: readonly string[]): Promise<void> {
+  const scans = onlyScans === undefined ? '' : ` AND scan_id IN (${onlyScans.map((id) => `'${id.replaceAll("'", "''")}'`).join(', ')})`;
   await sql
     .raw(
       `INSERT INTO verdict_current (${VERDICT_COLUMNS})
        SELECT ${VERDICT_COLUMNS} FROM (
          SELECT v.*, ROW_NUMBER() OVER (PARTITION BY sha256, via, engine ORDER BY recorded_at DESC, scan_id DESC) AS rn
-         FROM verdict v WHERE category NOT IN (${NO_ANSWER_CATEGORIES.map((c) => `'${c}'`).join(', ')})
+         FROM verdict v WHERE category NOT IN (${NO_ANSWER_CATEGORIES.map((c) => `'${c}'`).join(', ')})${scans}
        ) ranked WHERE rn = 1`,
     )
     .execute(db);
