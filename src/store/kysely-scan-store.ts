@@ -2,7 +2,7 @@
  * The scan history over Kysely (SQLite, PostgreSQL, PGlite): one implementation of the ScanStore
  * port. Verdicts are written as the engines answer, each (scan, sample, via, engine) once.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ScanStore } from '../core/scans/ports.ts';
 import type { ScanDetail, ScanHeader, ScanTargetRecord, ScannedFile } from '../core/scans/scan-report.ts';
 import { countFile } from '../core/scans/scan-report.ts';
@@ -44,6 +44,41 @@ function verdictOf(row: Selectable<VerdictTable>): Verdict {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * verdict_current after new verdict rows (migration 0006): the standing verdict moves only forward, by
+ * (recorded_at, scan_id) as newestAnswers orders them; no-answer categories never replace it. Called in the
+ * transaction that writes the rows (addVerdicts, and the import in kysely-store.ts).
+ */
+export async function keepCurrentVerdicts(db: Kysely<StoreDatabase>, rows: ReadonlyArray<Insertable<VerdictTable>>): Promise<void> {
+  const answers = rows.filter((r) => !(NO_ANSWER_CATEGORIES as readonly string[]).includes(r.category));
+  if (answers.length === 0) return;
+  await db
+    .insertInto('verdict_current')
+    .values(answers)
+    .onConflict((oc) =>
+      oc
+        .columns(['sha256', 'via', 'engine'])
+        .doUpdateSet((eb) => ({
+          scan_id: eb.ref('excluded.scan_id'),
+          category: eb.ref('excluded.category'),
+          result: eb.ref('excluded.result'),
+          engine_version: eb.ref('excluded.engine_version'),
+          definitions_date: eb.ref('excluded.definitions_date'),
+          scanned_at: eb.ref('excluded.scanned_at'),
+          detail: eb.ref('excluded.detail'),
+          reused: eb.ref('excluded.reused'),
+          recorded_at: eb.ref('excluded.recorded_at'),
+        }))
+        .where((eb) =>
+          eb.or([
+            eb('excluded.recorded_at', '>', eb.ref('verdict_current.recorded_at')),
+            eb.and([eb('excluded.recorded_at', '=', eb.ref('verdict_current.recorded_at')), eb('excluded.scan_id', '>', eb.ref('verdict_current.scan_id'))]),
+          ]),
+        ),
+    )
+    .execute();
 }
 
 export class KyselyScanStore implements ScanStore {
@@ -99,34 +134,7 @@ export class KyselyScanStore implements ScanStore {
           recorded_at: recordedAt,
         }));
         await trx.insertInto('verdict').values(rows).onConflict((oc) => oc.columns(['scan_id', 'sha256', 'via', 'engine']).doNothing()).execute();
-        // The standing verdict moves only forward, by (recorded_at, scan_id), as newestAnswers orders them.
-        const answers = rows.filter((r) => !(NO_ANSWER_CATEGORIES as readonly string[]).includes(r.category));
-        if (answers.length === 0) continue;
-        await trx
-          .insertInto('verdict_current')
-          .values(answers)
-          .onConflict((oc) =>
-            oc
-              .columns(['sha256', 'via', 'engine'])
-              .doUpdateSet((eb) => ({
-                scan_id: eb.ref('excluded.scan_id'),
-                category: eb.ref('excluded.category'),
-                result: eb.ref('excluded.result'),
-                engine_version: eb.ref('excluded.engine_version'),
-                definitions_date: eb.ref('excluded.definitions_date'),
-                scanned_at: eb.ref('excluded.scanned_at'),
-                detail: eb.ref('excluded.detail'),
-                reused: eb.ref('excluded.reused'),
-                recorded_at: eb.ref('excluded.recorded_at'),
-              }))
-              .where((eb) =>
-                eb.or([
-                  eb('excluded.recorded_at', '>', eb.ref('verdict_current.recorded_at')),
-                  eb.and([eb('excluded.recorded_at', '=', eb.ref('verdict_current.recorded_at')), eb('excluded.scan_id', '>', eb.ref('verdict_current.scan_id'))]),
-                ]),
-              ),
-          )
-          .execute();
+        await keepCurrentVerdicts(trx, rows);
       }
     });
   }
