@@ -17,7 +17,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
@@ -201,15 +201,19 @@ export async function benchLoad(argv: string[] = []): Promise<void> {
           events: [`/api/v1/events?since=${encodeURIComponent(since)}`],
         },
       };
-      // A short warm-up (connections, statement caches, page cache), then the measured run.
+      // A short warm-up (connections, statement caches, page cache), then the measured runs: one request at a time
+      // (the service time of each route) and `concurrency` at a time (where queueing adds to it).
       await runClient({ ...plan, requests: Math.min(20, options.requests) });
-      const result = await runClient(plan);
-      console.log(`  ${result.rps.toFixed(0)} requests/s over ${result.seconds.toFixed(1)} s`);
-      for (const route of ['release', 'matrix', 'events'] as const) {
-        const r = result[route];
-        if (r === undefined) continue;
-        console.log(`  ${route.padEnd(8)} p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  max ${r.max.toFixed(1).padStart(7)} ms  errors ${r.errors}/${r.n}  ${(r.avgBytes / 1024).toFixed(0)} KiB/answer`);
+      for (const concurrency of [...new Set([1, options.concurrency])]) {
+        const result = await runClient({ ...plan, concurrency, requests: concurrency === 1 ? Math.min(100, options.requests) : options.requests });
+        console.log(`  ${concurrency} at a time: ${result.rps.toFixed(0)} requests/s over ${result.seconds.toFixed(1)} s`);
+        for (const route of ['release', 'matrix', 'events'] as const) {
+          const r = result[route];
+          if (r === undefined) continue;
+          console.log(`    ${route.padEnd(8)} p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  max ${r.max.toFixed(1).padStart(7)} ms  errors ${r.errors}/${r.n}  ${(r.avgBytes / 1024).toFixed(0)} KiB/answer`);
+        }
       }
+      console.log(`  (load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
     } finally {
       await server.close();
     }
