@@ -91,7 +91,7 @@ describe('PostgreSQL restarted under load: 503 while down, 200 again after, no r
     rmSync(join(tmpdir(), `absolve-pg-restart-blobs-${process.pid}`), { recursive: true, force: true });
   });
 
-  it('answers 503 STORE_UNAVAILABLE during the outage and 200 after it, from the same process', async () => {
+  it('answers 503 STORE_UNAVAILABLE during the outage and 200 after it, from the same process', { timeout: 180_000 }, async () => {
     assert.ok(opened !== undefined);
     const store = opened;
     await store.store.saveRelease(draft('contoso', '1.0', [{ path: 'setup/app.exe', content: 'app' }, { path: 'setup/lib.dll', content: 'lib' }]), { replace: false, deriveFindings: () => [] });
