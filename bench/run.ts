@@ -240,3 +240,5 @@ function main(): void {
 main();
 if (process.env.BENCH_ONLY_STARTUP === undefined && process.env.BENCH_SKIP_RELEASES === undefined) await (await import('./releases.ts')).benchReleases();
 if (process.env.BENCH_ONLY_STARTUP === undefined) await (await import('./scan-quota.ts')).benchScanQuota();
+// The service under load (issue 10): small by default (`--scale 0.01`, 630 k verdict rows); `npm run bench -- --scale 1` for 63 M.
+if (process.env.BENCH_ONLY_STARTUP === undefined && process.env.BENCH_SKIP_LOAD === undefined) await (await import('./load.ts')).benchLoad(process.argv.slice(2));

@@ -43,6 +43,10 @@ function lazyScanDeps(env: NodeJS.ProcessEnv): ScanDeps {
     fileRoot: async (...args) => (await load()).fileRoot(...args),
     loadSettings: async (path) => (await load()).loadSettings(path),
     webhookSender: { post: async (...args) => (await load()).webhookSender.post(...args) },
+    createMailer: (smtp) => {
+      const mailer = lazy(async () => (await load()).createMailer(smtp));
+      return { send: async (message) => (await mailer()).send(message), close: () => void mailer().then((m) => m.close()) };
+    },
   };
 }
 

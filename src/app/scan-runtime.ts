@@ -17,6 +17,7 @@ import { createInstalledCommandEngine } from '../engines/command/command-engine.
 import { COMMAND_PRESET_NAMES } from '../engines/command/command-presets.ts';
 import { createYaraEngine } from '../engines/yara/yara-engine.ts';
 import { createWebhookSender } from '../alerts/webhook-sender.ts';
+import { createSmtpMailer } from '../vendors/mail.ts';
 import { fileSample, pathByteSource } from '../files/file-sample.ts';
 import { loadServiceSettings } from '../files/service-settings.ts';
 
@@ -104,11 +105,12 @@ export async function createEngines(request: EngineRequest, env: Readonly<Record
   return engines;
 }
 
-export function scanDeps(env: Readonly<Record<string, string | undefined>>): Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'> {
+export function scanDeps(env: Readonly<Record<string, string | undefined>>): Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'> & Required<Pick<ScanCommandDeps, 'createMailer'>> {
   return {
     createEngines: (request) => createEngines(request, env),
     loadSettings: (path) => loadServiceSettings(path === undefined ? {} : { path }),
     webhookSender: createWebhookSender(),
+    createMailer: (smtp) => createSmtpMailer(smtp, env),
     containers: () => Promise.resolve(createContainerReader({ ...DEFAULT_CONTAINER_LIMITS })),
     fileRoot: async (fsPath, displayPath, known) => ({ path: displayPath, source: await pathByteSource(fsPath), sample: await fileSample(fsPath, displayPath, known) }),
   };

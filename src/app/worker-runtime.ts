@@ -25,7 +25,7 @@ import { PgBossJobQueue } from '../queue/pg-boss.ts';
 import { DEFAULT_STORE_URL, parseStoreURL } from '../store/open-store.ts';
 import { redactURL } from '../store/postgres.ts';
 
-export type JobScanDeps = Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'>;
+export type JobScanDeps = Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender' | 'createMailer'>;
 
 export interface JobRuntimeDeps {
   openStore: OpenStore;
@@ -112,6 +112,7 @@ export function jobDeps(deps: JobRuntimeDeps, opened: OpenedStore, queue: JobQue
     fileRoot: deps.scan.fileRoot,
     containers: deps.scan.containers,
     webhookSender: deps.scan.webhookSender,
+    ...(deps.scan.createMailer === undefined ? {} : { createMailer: deps.scan.createMailer }),
     now: deps.now,
     version: deps.version,
     log: deps.log,

@@ -75,7 +75,7 @@ export interface CliDeps {
   startWorker?: ServiceCommandDeps['startWorker'];
   enqueueRound?: ServiceCommandDeps['enqueueRound'];
   /** The scan engines and what `scan` needs besides (absent in builds without scanning). */
-  scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender'>;
+  scan?: Pick<ScanCommandDeps, 'createEngines' | 'containers' | 'fileRoot' | 'loadSettings' | 'webhookSender' | 'createMailer'>;
   /** Vendor directory, cases and submissions (absent in builds without them). */
   cases?: { loadCaseSettings(options: { path?: string }): Promise<CaseSettings>; tools: SubmissionTools };
   now(): Date;

@@ -9,11 +9,14 @@
  *   "metadefender": { "upload": "never", "maxAgeHours": 24, "quota": { "perMinute": 10, "perDay": 4000 } },
  *   "clamav": { "clamd": "/run/clamav/clamd.ctl", "database": "clamav-db" },
  *   "yara": { "rules": ["rules/release.yar"] },
- *   "alerts": { "webhooks": [{ "url": "https://hooks.slack.com/…", "format": "slack", "events": ["new-detections"] }] },
+ *   "alerts": { "webhooks": [{ "url": "https://hooks.slack.com/…", "format": "slack", "events": ["new-detections"] }],
+ *               "email": { "smtp": { "host": "smtp.contoso.example", "port": 587, "secure": false, "user": "alerts" },
+ *                          "from": "Absolve <alerts@contoso.example>", "to": ["release-team@contoso.example"], "events": [] } },
+ *     (the SMTP password only from the environment, ABSOLVE_SMTP_PASSWORD; a `password` key is an error)
  *   "monitor": { "schedule": "0 3 * * *", "engines": ["virustotal"] },
  *   "gate": { "maxEngines": 0, "mustBeClean": ["Microsoft"], "requireValidSignatures": true, "requireScan": true, "pinnedSigners": [] }
  */
-import type { WebhookFormat, WebhookTarget } from './alerts/alerts.ts';
+import type { AlertTarget, EmailTarget, WebhookFormat, WebhookTarget } from './alerts/alerts.ts';
 import { AbsolveError } from './errors.ts';
 import { CronError, parseCron } from './jobs/cron.ts';
 import { DEFAULT_GATE_POLICY, type GatePolicy } from './gate/release-gate.ts';
@@ -35,7 +38,7 @@ export interface ServiceSettings {
   metadefender?: CloudEngineSettings;
   clamav?: { clamd?: string; database?: string };
   yara?: { rules: string[] };
-  alerts?: { webhooks: WebhookTarget[] };
+  alerts?: { webhooks: WebhookTarget[]; email?: EmailTarget };
   gate?: Partial<GatePolicy>;
   /** Monitor rounds of `absolve serve`: when (5-field cron, UTC; default daily at 03:00) and with which engines (default: every configured one). */
   monitor?: { schedule?: string; engines?: string[] };
@@ -95,9 +98,45 @@ function webhook(value: unknown, where: string, source: string): WebhookTarget {
   if (!/^https?:\/\/[^\s]+$/.test(url)) throw invalid(source, `${where}.url must be an http(s) URL`);
   const format = (o.format ?? 'json') as WebhookFormat;
   if (format !== 'json' && format !== 'slack' && format !== 'teams') throw invalid(source, `${where}.format must be json, slack or teams`);
-  const events = o.events === undefined ? [] : strings(o.events, `${where}.events`, source);
-  for (const e of events) if (!DETECTION_EVENT_KINDS.includes(e as DetectionEventKind)) throw invalid(source, `${where}.events names an unknown event '${e}' (expected ${DETECTION_EVENT_KINDS.join(', ')})`);
-  return { url, format, events: events as DetectionEventKind[] };
+  return { url, format, events: eventKinds(o.events, `${where}.events`, source) };
+}
+
+function eventKinds(value: unknown, where: string, source: string): DetectionEventKind[] {
+  const events = value === undefined ? [] : strings(value, where, source);
+  for (const e of events) if (!DETECTION_EVENT_KINDS.includes(e as DetectionEventKind)) throw invalid(source, `${where} names an unknown event '${e}' (expected ${DETECTION_EVENT_KINDS.join(', ')})`);
+  return events as DetectionEventKind[];
+}
+
+/** One header-safe line (no control characters: a From or To must not smuggle a header in). */
+function headerLine(value: unknown, where: string, source: string): string {
+  // eslint-disable-next-line no-control-regex -- header values must be one line
+  if (typeof value !== 'string' || value.trim() === '' || /[\u0000-\u001f\u007f]/.test(value) || value.length > 500) throw invalid(source, `${where} must be a non-empty one-line string`);
+  return value;
+}
+
+function address(value: unknown, where: string, source: string): string {
+  const a = headerLine(value, where, source);
+  if (!/^[^@<>\s]+@[^@<>\s]+$|<[^@<>\s]+@[^@<>\s]+>\s*$/.test(a)) throw invalid(source, `${where} must be an email address ("you@example.com" or "Name <you@example.com>")`);
+  return a;
+}
+
+function email(value: unknown, source: string): EmailTarget {
+  const o = object(value, 'alerts.email', source, ['smtp', 'from', 'to', 'events']);
+  if (o.smtp === undefined) throw invalid(source, 'alerts.email.smtp is missing ({ host, port, secure, user })');
+  if (typeof o.smtp === 'object' && o.smtp !== null && 'password' in o.smtp) throw invalid(source, 'alerts.email.smtp must not hold a password: set the environment variable ABSOLVE_SMTP_PASSWORD instead');
+  const m = object(o.smtp, 'alerts.email.smtp', source, ['host', 'port', 'secure', 'user']);
+  const secure = m.secure ?? false;
+  if (typeof secure !== 'boolean') throw invalid(source, 'alerts.email.smtp.secure must be true or false');
+  const port = m.port ?? (secure ? 465 : 587);
+  if (typeof port !== 'number' || !Number.isSafeInteger(port) || port < 1 || port > 65535) throw invalid(source, 'alerts.email.smtp.port must be a port number (1-65535)');
+  const to = o.to === undefined ? [] : Array.isArray(o.to) ? o.to.map((t, i) => address(t, `alerts.email.to[${i}]`, source)) : [];
+  if (to.length === 0) throw invalid(source, 'alerts.email.to must be a non-empty array of email addresses');
+  return {
+    smtp: { host: headerLine(m.host, 'alerts.email.smtp.host', source), port, secure, user: m.user === undefined || m.user === null ? null : headerLine(m.user, 'alerts.email.smtp.user', source) },
+    from: address(o.from, 'alerts.email.from', source),
+    to,
+    events: eventKinds(o.events, 'alerts.email.events', source),
+  };
 }
 
 /** The service sections of a parsed configuration document (other keys belong to other sections and are left alone). */
@@ -114,9 +153,10 @@ export function parseServiceSettings(document: unknown, source: string): Service
   }
   if (d.yara !== undefined) out.yara = { rules: strings(object(d.yara, 'yara', source, ['rules']).rules ?? [], 'yara.rules', source) };
   if (d.alerts !== undefined) {
-    const o = object(d.alerts, 'alerts', source, ['webhooks']);
+    const o = object(d.alerts, 'alerts', source, ['webhooks', 'email']);
     if (o.webhooks !== undefined && !Array.isArray(o.webhooks)) throw invalid(source, 'alerts.webhooks must be an array of { url, format, events }');
     out.alerts = { webhooks: ((o.webhooks as unknown[] | undefined) ?? []).map((w, i) => webhook(w, `alerts.webhooks[${i}]`, source)) };
+    if (o.email !== undefined) out.alerts.email = email(o.email, source);
   }
   if (d.gate !== undefined) {
     const o = object(d.gate, 'gate', source, ['maxEngines', 'mustBeClean', 'requireValidSignatures', 'requireScan', 'pinnedSigners', 'openCasesBlock']);
@@ -148,6 +188,11 @@ export function parseServiceSettings(document: unknown, source: string): Service
     out.monitor = monitor;
   }
   return out;
+}
+
+/** Every configured alert target: the webhooks, then the email target. */
+export function alertTargetsOf(settings: ServiceSettings): AlertTarget[] {
+  return [...(settings.alerts?.webhooks ?? []), ...(settings.alerts?.email === undefined ? [] : [settings.alerts.email])];
 }
 
 /** The gate policy: defaults, then the configuration, then what the command line says. */

@@ -64,14 +64,14 @@ const ReleaseParams = z.object({
   version: z.string().min(1).max(200).openapi({ param: { name: 'version', in: 'path' }, example: '1.2.0' }),
 });
 
-function problem(status: 400 | 401 | 403 | 404 | 409 | 413 | 500, code: string, message: string): Response {
+function problem(status: 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503, code: string, message: string): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
     status,
-    headers: { 'content-type': 'application/json', ...(status === 401 ? { 'www-authenticate': 'Bearer realm="absolve"' } : {}) },
+    headers: { 'content-type': 'application/json', ...(status === 401 ? { 'www-authenticate': 'Bearer realm="absolve"' } : {}), ...(status === 503 ? { 'retry-after': '5' } : {}) },
   });
 }
 
-const STATUS_OF_CODE: Record<string, 400 | 404 | 409> = {
+const STATUS_OF_CODE: Record<string, 400 | 404 | 409 | 503> = {
   CASE_NOT_FOUND: 404,
   CASE_TRANSITION_INVALID: 409,
   CASE_STATE_CONFLICT: 409,
@@ -81,6 +81,8 @@ const STATUS_OF_CODE: Record<string, 400 | 404 | 409> = {
   PRODUCT_NOT_FOUND: 404,
   SCAN_NOT_FOUND: 404,
   ENGINE_CONFIG_INVALID: 400,
+  // The database is down or restarting (src/store/postgres.ts): the next request reconnects.
+  STORE_UNAVAILABLE: 503,
 };
 
 function requireRole(role: TokenRole): MiddlewareHandler<Env> {

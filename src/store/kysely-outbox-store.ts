@@ -4,7 +4,7 @@
  * both claim a row; the lease ends by itself when a deliverer dies mid-send.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { AlertDelivery, OutboxStore, WebhookFormat } from '../core/alerts/alerts.ts';
+import type { AlertDelivery, AlertFormat, OutboxStore } from '../core/alerts/alerts.ts';
 import type { AlertDeliveryTable, StoreDatabase } from './schema.ts';
 
 function deliveryOf(row: Selectable<AlertDeliveryTable>): AlertDelivery {
@@ -13,7 +13,7 @@ function deliveryOf(row: Selectable<AlertDeliveryTable>): AlertDelivery {
     eventId: row.event_id,
     targetKey: row.target_key,
     targetLabel: row.target_label,
-    format: row.format as WebhookFormat,
+    format: row.format as AlertFormat,
     payload: JSON.parse(row.payload_json) as unknown,
     attempts: Number(row.attempts),
     nextAt: row.next_at,

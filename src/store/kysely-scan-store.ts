@@ -2,12 +2,13 @@
  * The scan history over Kysely (SQLite, PostgreSQL, PGlite): one implementation of the ScanStore
  * port. Verdicts are written as the engines answer, each (scan, sample, via, engine) once.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ScanStore } from '../core/scans/ports.ts';
 import type { ScanDetail, ScanHeader, ScanTargetRecord, ScannedFile } from '../core/scans/scan-report.ts';
 import { countFile } from '../core/scans/scan-report.ts';
 import { makeVerdict } from '../core/scans/verdicts.ts';
 import type { EngineVia, Verdict, VerdictCategory } from '../core/scans/scan.types.ts';
+import { NO_ANSWER_CATEGORIES } from './migrations.ts';
 import type { ScanTable, StoreDatabase, VerdictTable } from './schema.ts';
 
 /** Rows per multi-row INSERT (12 columns): far below both databases' bound-parameter limits. */
@@ -28,7 +29,7 @@ export function scanHeaderOf(row: Selectable<ScanTable>): ScanHeader {
 }
 
 /** A stored verdict as the port returns it: the classifier label is derived again (rules improve; the name is the fact). */
-function verdictOf(row: Selectable<VerdictTable>): Verdict {
+function verdictOf(row: Pick<Selectable<VerdictTable>, 'engine' | 'via' | 'category' | 'result' | 'engine_version' | 'definitions_date' | 'scanned_at' | 'detail'>): Verdict {
   return makeVerdict({
     engine: row.engine,
     via: row.via as EngineVia,
@@ -43,6 +44,41 @@ function verdictOf(row: Selectable<VerdictTable>): Verdict {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * verdict_current after new verdict rows (migration 0006): the standing verdict moves only forward, by
+ * (recorded_at, scan_id) as newestAnswers orders them; no-answer categories never replace it. Called in the
+ * transaction that writes the rows (addVerdicts, and the import in kysely-store.ts).
+ */
+export async function keepCurrentVerdicts(db: Kysely<StoreDatabase>, rows: ReadonlyArray<Insertable<VerdictTable>>): Promise<void> {
+  const answers = rows.filter((r) => !(NO_ANSWER_CATEGORIES as readonly string[]).includes(r.category));
+  if (answers.length === 0) return;
+  await db
+    .insertInto('verdict_current')
+    .values(answers)
+    .onConflict((oc) =>
+      oc
+        .columns(['sha256', 'via', 'engine'])
+        .doUpdateSet((eb) => ({
+          scan_id: eb.ref('excluded.scan_id'),
+          category: eb.ref('excluded.category'),
+          result: eb.ref('excluded.result'),
+          engine_version: eb.ref('excluded.engine_version'),
+          definitions_date: eb.ref('excluded.definitions_date'),
+          scanned_at: eb.ref('excluded.scanned_at'),
+          detail: eb.ref('excluded.detail'),
+          reused: eb.ref('excluded.reused'),
+          recorded_at: eb.ref('excluded.recorded_at'),
+        }))
+        .where((eb) =>
+          eb.or([
+            eb('excluded.recorded_at', '>', eb.ref('verdict_current.recorded_at')),
+            eb.and([eb('excluded.recorded_at', '=', eb.ref('verdict_current.recorded_at')), eb('excluded.scan_id', '>', eb.ref('verdict_current.scan_id'))]),
+          ]),
+        ),
+    )
+    .execute();
 }
 
 export class KyselyScanStore implements ScanStore {
@@ -83,27 +119,22 @@ export class KyselyScanStore implements ScanStore {
     const recordedAt = this.clock().toISOString();
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < verdicts.length; i += INSERT_CHUNK_ROWS) {
-        const chunk = verdicts.slice(i, i + INSERT_CHUNK_ROWS);
-        await trx
-          .insertInto('verdict')
-          .values(
-            chunk.map((v) => ({
-              scan_id: scanId,
-              sha256,
-              via: v.via,
-              engine: v.engine,
-              category: v.category,
-              result: v.result,
-              engine_version: v.engineVersion,
-              definitions_date: v.definitionsDate,
-              scanned_at: v.scannedAt,
-              detail: v.detail ?? null,
-              reused: reused ? 1 : 0,
-              recorded_at: recordedAt,
-            })),
-          )
-          .onConflict((oc) => oc.columns(['scan_id', 'sha256', 'via', 'engine']).doNothing())
-          .execute();
+        const rows = verdicts.slice(i, i + INSERT_CHUNK_ROWS).map((v) => ({
+          scan_id: scanId,
+          sha256,
+          via: v.via,
+          engine: v.engine,
+          category: v.category,
+          result: v.result,
+          engine_version: v.engineVersion,
+          definitions_date: v.definitionsDate,
+          scanned_at: v.scannedAt,
+          detail: v.detail ?? null,
+          reused: reused ? 1 : 0,
+          recorded_at: recordedAt,
+        }));
+        await trx.insertInto('verdict').values(rows).onConflict((oc) => oc.columns(['scan_id', 'sha256', 'via', 'engine']).doNothing()).execute();
+        await keepCurrentVerdicts(trx, rows);
       }
     });
   }
@@ -122,9 +153,26 @@ export class KyselyScanStore implements ScanStore {
     return this.newestAnswers(sha256s, { via, excludeScanId: scanId, recordedBefore: current.started_at });
   }
 
+  /** From verdict_current (migration 0006): one row per (file, adapter, engine), read by its primary key's range. */
   async currentVerdicts(sha256s: readonly string[]): Promise<Map<string, Verdict[]>> {
-    const found = await this.newestAnswers(sha256s, {});
-    return new Map([...found].map(([sha256, { verdicts }]) => [sha256, verdicts]));
+    const out = new Map<string, Verdict[]>();
+    const unique = [...new Set(sha256s)];
+    for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
+      // Only the columns a Verdict is made of (the matrix of 100 files reads 7,000 rows per request).
+      const rows = await this.db
+        .selectFrom('verdict_current')
+        .select(['sha256', 'via', 'engine', 'category', 'result', 'engine_version', 'definitions_date', 'scanned_at', 'detail'])
+        .where('sha256', 'in', unique.slice(i, i + LOOKUP_CHUNK))
+        .execute();
+      const bySample = new Map<string, Array<(typeof rows)[number]>>();
+      for (const row of rows) {
+        let list = bySample.get(row.sha256);
+        if (list === undefined) bySample.set(row.sha256, (list = []));
+        list.push(row);
+      }
+      for (const [sha256, list] of bySample) out.set(sha256, list.sort((a, b) => compareText(a.via, b.via) || compareText(a.engine, b.engine)).map(verdictOf));
+    }
+    return out;
   }
 
   /** Per file and (via, engine), its newest answer within the bounds: an engine that failed since keeps the state it had. */
@@ -139,7 +187,7 @@ export class KyselyScanStore implements ScanStore {
         .selectFrom('verdict')
         .selectAll()
         .where('sha256', 'in', unique.slice(i, i + LOOKUP_CHUNK))
-        .where('category', 'not in', ['failure', 'timeout', 'type-unsupported']);
+        .where('category', 'not in', [...NO_ANSWER_CATEGORIES]);
       if (bounds.via !== undefined) query = query.where('via', '=', bounds.via);
       if (bounds.excludeScanId !== undefined) query = query.where('scan_id', '!=', bounds.excludeScanId);
       if (bounds.recordedBefore !== undefined) query = query.where('recorded_at', '<=', bounds.recordedBefore);

@@ -42,7 +42,7 @@ import {
 } from '../core/releases/release.types.ts';
 import { eventOf } from './kysely-event-store.ts';
 import { caseRecordOf } from './kysely-case-store.ts';
-import { scanHeaderOf } from './kysely-scan-store.ts';
+import { keepCurrentVerdicts, scanHeaderOf } from './kysely-scan-store.ts';
 import type { SQLDialect } from './migrations.ts';
 import { STORE_TABLES, type ArtifactFindingTable, type ArtifactSignerTable, type ArtifactTable, type CertificateTable, type ReleaseArtifactTable, type ReleaseTable, type StoreDatabase } from './schema.ts';
 
@@ -778,23 +778,22 @@ export class KyselyReleaseStore implements ReleaseStore {
           }
           case 'verdict': {
             if (!scanOf(record.scanId, `a verdict`)) break;
-            await trx
-              .insertInto('verdict')
-              .values({
-                scan_id: record.scanId,
-                sha256: record.sha256,
-                via: record.via,
-                engine: record.engine,
-                category: record.category,
-                result: record.result,
-                engine_version: record.engineVersion,
-                definitions_date: record.definitionsDate,
-                scanned_at: record.scannedAt,
-                detail: record.detail,
-                reused: record.reused ? 1 : 0,
-                recorded_at: record.recordedAt,
-              })
-              .execute();
+            const row = {
+              scan_id: record.scanId,
+              sha256: record.sha256,
+              via: record.via,
+              engine: record.engine,
+              category: record.category,
+              result: record.result,
+              engine_version: record.engineVersion,
+              definitions_date: record.definitionsDate,
+              scanned_at: record.scannedAt,
+              detail: record.detail,
+              reused: record.reused ? 1 : 0,
+              recorded_at: record.recordedAt,
+            };
+            await trx.insertInto('verdict').values(row).execute();
+            await keepCurrentVerdicts(trx, [row]);
             counts.verdicts++;
             break;
           }

@@ -56,6 +56,68 @@ export function withExplicitSslMode(url: string): string {
   return u.toString();
 }
 
+/** SQLSTATE classes and codes that mean "the server is gone or not ready" (PostgreSQL appendix A), not "the query is wrong". */
+const CONNECTION_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
+const CONNECTION_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Whether a pg error means the connection or the server failed (so retrying later can succeed). */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_SQLSTATE.test(code) || CONNECTION_ERRNO.has(code))) return true;
+  // pg's own errors for a socket that closed mid-query or a client it will not use again carry no code.
+  return /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|terminating connection/i.test(error.message);
+}
+
+/**
+ * The pool Kysely uses, with database outages turned into STORE_UNAVAILABLE (the API answers 503 and the
+ * next request tries again: pg-pool drops a broken client on release and dials a new one when asked).
+ * Each client gets a permanent 'error' listener: a server that goes away while a client is checked out
+ * but idle (between a transaction's statements) must not become an uncaught exception.
+ */
+class RecoveringPool implements PostgresPool {
+  private readonly guarded = new WeakSet<object>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly where: string,
+  ) {}
+
+  private unavailable(error: unknown): unknown {
+    if (!isConnectionError(error)) return error;
+    const message = (error as Error).message.split('\n')[0] ?? 'connection lost';
+    return new ReleaseError('STORE_UNAVAILABLE', `the database at ${this.where} is unavailable (${message}); try again shortly`, { cause: error });
+  }
+
+  async connect(): Promise<PostgresPoolClient> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+    if (!this.guarded.has(client)) {
+      this.guarded.add(client);
+      client.on('error', () => {}); // the failed query reports it; pg-pool removes the client on release
+    }
+    const query = client.query.bind(client) as (sql: string, parameters: readonly unknown[]) => Promise<unknown>;
+    return {
+      query: async (sql: string, parameters: readonly unknown[]) => {
+        try {
+          return await query(sql, parameters);
+        } catch (error) {
+          throw this.unavailable(error);
+        }
+      },
+      release: () => client.release(),
+    } as unknown as PostgresPoolClient;
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
 export async function openPostgresStore(url: string): Promise<PostgresStoreHandle> {
   const pool = new pg.Pool({
     connectionString: withExplicitSslMode(url),
@@ -72,7 +134,7 @@ export async function openPostgresStore(url: string): Promise<PostgresStoreHandl
     await pool.end().catch(() => {});
     throw new ReleaseError('STORE_UNAVAILABLE', `cannot connect to PostgreSQL at ${redactURL(url)}: ${(error as Error).message}`, { cause: error });
   }
-  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool: new RecoveringPool(pool, redactURL(url)) }) });
   try {
     await migrateToLatest(db as Kysely<unknown>, 'postgres');
   } catch (error) {

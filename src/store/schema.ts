@@ -125,6 +125,9 @@ export interface VerdictTable {
   recorded_at: string;
 }
 
+/** The newest answer per (sha256, via, engine): a verdict row, kept by KyselyScanStore.addVerdicts (migration 0006). */
+export type VerdictCurrentTable = VerdictTable;
+
 export interface DetectionEventTable {
   id: string;
   at: string;
@@ -214,6 +217,7 @@ export interface StoreDatabase {
   scan: ScanTable;
   scan_target: ScanTargetTable;
   verdict: VerdictTable;
+  verdict_current: VerdictCurrentTable;
   product: ProductTable;
   release: ReleaseTable;
   certificate: CertificateTable;
@@ -225,4 +229,4 @@ export interface StoreDatabase {
 }
 
 /** Every table, children before parents (the order to empty them in). */
-export const STORE_TABLES = ['submission', 'case_event', 'case', 'api_token', 'alert_delivery', 'detection_event', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;
+export const STORE_TABLES = ['submission', 'case_event', 'case', 'api_token', 'alert_delivery', 'detection_event', 'verdict_current', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;

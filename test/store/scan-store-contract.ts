@@ -138,6 +138,29 @@ export function runScanStoreContract(options: ScanStoreContractOptions): void {
         assert.deepEqual((await events.listEvents({ kinds: ['new-detections'] })).map((e) => e.scanId), ['r2']);
       }));
 
+    it('the verdicts that stand: per file and engine the newest answer; a failure keeps the previous one', () =>
+      withStore(async (scans) => {
+        now = new Date('2026-12-01T00:00:00.000Z');
+        await scans.beginScan(header('c1', '2026-12-01T00:00:00.000Z'));
+        await scans.addVerdicts('c1', A, [vt('Microsoft', 'undetected'), vt('Kaspersky', 'malicious', 'HEUR:Trojan.Win32.Generic'), vt('ESET', 'timeout')], false);
+        now = new Date('2026-12-02T00:00:00.000Z');
+        await scans.beginScan(header('c2', '2026-12-02T00:00:00.000Z'));
+        await scans.addVerdicts('c2', A, [vt('Microsoft', 'malicious', 'Trojan:Win32/Wacatac.B!ml'), vt('Kaspersky', 'failure')], false);
+        await scans.addVerdicts('c2', B, [vt('Microsoft', 'type-unsupported')], false);
+        const current = await scans.currentVerdicts([A, B, A]);
+        assert.deepEqual(
+          current.get(A)?.map((v) => [v.engine, v.category, v.result]),
+          [
+            ['Kaspersky', 'malicious', 'HEUR:Trojan.Win32.Generic'],
+            ['Microsoft', 'malicious', 'Trojan:Win32/Wacatac.B!ml'],
+          ],
+        );
+        assert.equal(current.has(B), false, 'no answer, no standing verdict');
+        // The same answers written again (a retried write) change nothing.
+        await scans.addVerdicts('c2', A, [vt('Microsoft', 'malicious', 'Trojan:Win32/Wacatac.B!ml')], false);
+        assert.deepEqual((await scans.currentVerdicts([A])).get(A)?.map((v) => v.engine), ['Kaspersky', 'Microsoft']);
+      }));
+
     it('export → import → export: scans, verdicts and events survive byte for byte; a second import skips them', () =>
       withStore(async (scans, events, store) => {
         now = new Date('2026-12-01T00:00:00.000Z');

@@ -16,9 +16,9 @@ import { AbsolveError, ExitCode } from '../../core/errors.ts';
 import type { ContainerReader } from '../../core/ports.ts';
 import type { OpenedStore } from '../../core/releases/ports.ts';
 import type { ReleaseKey } from '../../core/releases/release.types.ts';
-import { alertEvents, type DeliveryOutcome, type WebhookSender } from '../../core/alerts/alerts.ts';
+import { alertEvents, type DeliveryOutcome, type Mailer, type SmtpServer, type WebhookSender } from '../../core/alerts/alerts.ts';
 import type { DetectionEvent } from '../../core/monitor/detection-events.ts';
-import type { ServiceSettings } from '../../core/service-settings.ts';
+import { alertTargetsOf, type ServiceSettings } from '../../core/service-settings.ts';
 import { newScanId, releaseRoots } from '../../core/scans/release-roots.ts';
 import { recordDetectionEvents } from '../../core/monitor/record-events.ts';
 import { resolveGoneDetections } from '../../core/cases/open-cases.ts';
@@ -71,6 +71,8 @@ export interface ScanCommandDeps extends Pick<CliDeps, 'version' | 'walkInputs' 
   loadSettings(path: string | undefined): Promise<ServiceSettings>;
   /** Posts alerts to webhooks. */
   webhookSender: WebhookSender;
+  /** Sends email alerts through the configured SMTP server (`alerts.email`). */
+  createMailer?: (smtp: SmtpServer) => Mailer;
   /** A file on disk as a scan root (its sample streams from disk; its bytes are read for container listing). */
   fileRoot: (fsPath: string, displayPath: string, known?: { sha256: string; size: number }) => Promise<ScanRoot>;
 }
@@ -200,14 +202,20 @@ async function runScanCommand(deps: ScanCommandDeps, paths: string[], flags: Sca
 }
 
 /** After a scan or a monitor round: the alerts of its events, through the outbox (see core/alerts). */
-export function sendAlerts(
-  deps: Pick<ScanCommandDeps, 'webhookSender' | 'now'>,
+export async function sendAlerts(
+  deps: Pick<ScanCommandDeps, 'webhookSender' | 'createMailer' | 'now'>,
   opened: OpenedStore,
   report: Pick<ScanReport, 'files' | 'inputs'>,
   events: readonly DetectionEvent[],
   settings: ServiceSettings,
 ): Promise<DeliveryOutcome | undefined> {
-  return alertEvents({ outbox: opened.outbox, sender: deps.webhookSender, now: deps.now }, report, events, settings.alerts?.webhooks ?? []);
+  const email = settings.alerts?.email;
+  const mailer = email === undefined ? undefined : deps.createMailer?.(email.smtp);
+  try {
+    return await alertEvents({ outbox: opened.outbox, sender: deps.webhookSender, ...(mailer === undefined ? {} : { mailer }), now: deps.now }, report, events, alertTargetsOf(settings));
+  } finally {
+    mailer?.close();
+  }
 }
 
 export function registerScanCommands(program: Command, deps: ScanCommandDeps, setExitCode: (code: number) => void): void {

@@ -14,7 +14,7 @@
  * what the first one stored (verdicts, events, outbox rows: stable keys) is not stored twice. A file
  * answered since the round began is not asked again, so a retry spends no quota twice.
  */
-import { alertEvents, deliverDueAlerts, plannedDeliveries, type WebhookSender } from '../alerts/alerts.ts';
+import { alertEvents, deliverDueAlerts, plannedDeliveries, type Mailer, type SmtpServer, type WebhookSender } from '../alerts/alerts.ts';
 import type { ContainerReader } from '../ports.ts';
 import { liveReleases } from '../monitor/live-releases.ts';
 import { recordDetectionEvents } from '../monitor/record-events.ts';
@@ -27,7 +27,7 @@ import { countFile, type ScanHeader, type ScannedFile, type ScanTargetRecord } f
 import { collectScanTargets, type ScanRoot } from '../scans/scan-targets.ts';
 import type { EngineVia, ScanEngine, ScanSample, Verdict } from '../scans/scan.types.ts';
 import { ScanError } from '../scans/verdicts.ts';
-import type { ServiceSettings } from '../service-settings.ts';
+import { alertTargetsOf, type ServiceSettings } from '../service-settings.ts';
 import type { Job, JobQueue } from './job-queue.ts';
 
 export const JOB_KINDS = {
@@ -78,6 +78,8 @@ export interface JobDeps {
   fileRoot: (fsPath: string, displayPath: string, known: { sha256: string; size: number }) => Promise<ScanRoot>;
   containers: () => Promise<ContainerReader>;
   webhookSender: WebhookSender;
+  /** An SMTP connection for alerts.email (absent: email targets are left pending with an error). */
+  createMailer?: (smtp: SmtpServer) => Mailer;
   now: () => Date;
   version: string;
   log: (line: string) => void;
@@ -96,7 +98,7 @@ async function requireEngines(deps: JobDeps, ids: readonly string[] | undefined)
 
 /** After new events: their alerts into the outbox, and a delivery job (the outbox's leases make concurrent deliverers safe). */
 async function queueAlerts(deps: JobDeps, events: Parameters<typeof plannedDeliveries>[0], context: { paths: Map<string, string[]>; releases: string[] }): Promise<number> {
-  const targets = deps.settings.alerts?.webhooks ?? [];
+  const targets = alertTargetsOf(deps.settings);
   if (targets.length === 0 || events.length === 0) return 0;
   const planned = plannedDeliveries(events, targets, (e) => ({ paths: context.paths.get(e.sha256) ?? [], releases: context.releases }), deps.now().toISOString());
   const added = await deps.opened.outbox.enqueue(planned);
@@ -118,7 +120,7 @@ export async function scanReleaseJob(deps: JobDeps, job: Job<ScanReleasePayload>
   const roots = await releaseRoots(deps.fileRoot, deps.opened, { product, version });
   const report = await runScan(roots, { id: scanId, trigger: 'api', inputs: [`${product}@${version}`], release: { product, version }, engines, store: deps.opened.scans, containers: await deps.containers(), now: deps.now, maxAgeMs: maxAgeMs(deps.settings) }, deps.version);
   const events = await recordDetectionEvents(report, deps.opened.scans, deps.opened.events);
-  await alertEvents({ outbox: deps.opened.outbox, sender: deps.webhookSender, now: deps.now }, report, events, deps.settings.alerts?.webhooks ?? []);
+  await withMailer(deps, (mailer) => alertEvents({ outbox: deps.opened.outbox, sender: deps.webhookSender, ...(mailer === undefined ? {} : { mailer }), now: deps.now }, report, events, alertTargetsOf(deps.settings)));
   deps.log(`scan ${scanId} of ${product}@${version}: ${report.summary.verdict}; ${events.length} event(s)`);
 }
 
@@ -225,10 +227,21 @@ export async function monitorArtifactJob(deps: JobDeps, job: Job<MonitorArtifact
   return { asked, events: events.length };
 }
 
+/** Runs `use` with an SMTP connection when alerts.email is configured, and closes it after. */
+async function withMailer<T>(deps: JobDeps, use: (mailer: Mailer | undefined) => Promise<T>): Promise<T> {
+  const email = deps.settings.alerts?.email;
+  const mailer = email === undefined ? undefined : deps.createMailer?.(email.smtp);
+  try {
+    return await use(mailer);
+  } finally {
+    mailer?.close();
+  }
+}
+
 export async function deliverAlertsJob(deps: JobDeps): Promise<void> {
-  const targets = deps.settings.alerts?.webhooks ?? [];
+  const targets = alertTargetsOf(deps.settings);
   if (targets.length === 0) return;
-  const outcome = await deliverDueAlerts(deps.opened.outbox, deps.webhookSender, targets, deps.now);
+  const outcome = await withMailer(deps, (mailer) => deliverDueAlerts(deps.opened.outbox, { webhook: deps.webhookSender, ...(mailer === undefined ? {} : { mailer }) }, targets, deps.now));
   if (outcome.delivered.length + outcome.retrying.length + outcome.givenUp.length > 0) {
     deps.log(`alerts: ${outcome.delivered.length} delivered, ${outcome.retrying.length} to retry, ${outcome.givenUp.length} given up`);
   }
