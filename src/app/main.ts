@@ -100,7 +100,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     scan,
     startServer: async (options) => {
       const { startServer } = await import('./serve-runtime.ts');
-      return startServer(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`), scan });
+      const { loadCaseSettings } = await import('../files/case-settings.ts');
+      return startServer(options, { openStore, version: packageVersion(), now: () => new Date(), log: (line) => process.stderr.write(`${line}\n`), scan, loadCaseSettings });
     },
     startWorker: async (options) => {
       const { startWorker } = await import('./worker-runtime.ts');

@@ -14,6 +14,8 @@ import type { RunningServer, ServeOptions } from '../cli/commands/service-comman
 import { gatePolicyFrom } from '../core/service-settings.ts';
 import type { OpenStore } from '../core/releases/ports.ts';
 import { createApi } from '../server/api.ts';
+import type { CaseSettings } from '../core/cases/settings.ts';
+import { buildVendorDirectory } from '../core/vendors/index.ts';
 import { staticFiles } from '../server/static-files.ts';
 import { chosenStoreURL, startServiceJobs, type JobScanDeps } from './worker-runtime.ts';
 
@@ -27,10 +29,12 @@ export function defaultWebRoot(): string {
 
 export async function startServer(
   options: ServeOptions,
-  deps: { openStore: OpenStore; version: string; now: () => Date; log: (line: string) => void; webRoot?: string; scan: JobScanDeps; env?: Readonly<Record<string, string | undefined>> },
+  deps: { openStore: OpenStore; version: string; now: () => Date; log: (line: string) => void; webRoot?: string; scan: JobScanDeps; loadCaseSettings?: (options: { path?: string }) => Promise<CaseSettings>; env?: Readonly<Record<string, string | undefined>> },
 ): Promise<RunningServer> {
   const env = deps.env ?? process.env;
   const settings = await deps.scan.loadSettings(undefined);
+  // The case pages show submission packages as `absolve submit` would write them: the config's vendor overrides and submission profile.
+  const caseSettings = deps.loadCaseSettings === undefined ? undefined : await deps.loadCaseSettings({});
   const url = chosenStoreURL(options.db, env);
   const opened = await deps.openStore(options.db, { create: true, createFolders: options.createFolders });
   let jobs: Awaited<ReturnType<typeof startServiceJobs>>;
@@ -54,7 +58,16 @@ export async function startServer(
     return { jobId: jobId ?? scanId, scanId };
   };
   const web = await staticFiles(deps.webRoot ?? defaultWebRoot(), deps.log);
-  const app = createApi({ store: opened, version: deps.version, now: deps.now, gatePolicy: gatePolicyFrom(settings, {}), log: deps.log, startReleaseScan, staticFiles: (path, method) => web.serve(path, method) });
+  const app = createApi({
+    store: opened,
+    version: deps.version,
+    now: deps.now,
+    gatePolicy: gatePolicyFrom(settings, {}),
+    log: deps.log,
+    startReleaseScan,
+    staticFiles: (path, method) => web.serve(path, method),
+    ...(caseSettings === undefined ? {} : { directory: buildVendorDirectory(caseSettings.vendors), submission: caseSettings.submission }),
+  });
   let server: ReturnType<typeof serve>;
   try {
     server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
