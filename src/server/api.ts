@@ -319,13 +319,19 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       path: '/api/v1/events',
       security,
       middleware: [requireRole('read')] as const,
-      request: { query: z.object({ since: z.string().datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(10000).optional() }) },
-      responses: json(200, 'Detection-change events, oldest first', z.object({ events: z.array(AnyObject) })),
+      request: {
+        query: z.object({
+          since: z.string().datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(10000).optional(),
+          order: z.enum(['oldest', 'newest']).optional().openapi({ description: 'oldest (default): the first `limit` events from `since` on, oldest first; newest: the last `limit`, newest first' }),
+        }),
+      },
+      responses: json(200, 'Detection-change events, oldest first (or newest first with order=newest)', z.object({ events: z.array(AnyObject) })),
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const events = await store.events.listEvents({ ...(q.since === undefined ? {} : { since: new Date(q.since).toISOString() }), limit: q.limit ?? 1000 });
-      return c.json({ events: events as unknown as Array<Record<string, unknown>> }, 200);
+      const events = await store.events.listEvents({ ...(q.since === undefined ? {} : { since: new Date(q.since).toISOString() }), newestFirst: q.order === 'newest', limit: q.limit ?? 1000 });
+      return (await largeJson(c, { events })) as never;
     },
   );
 

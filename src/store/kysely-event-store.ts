@@ -56,7 +56,8 @@ export class KyselyEventStore implements EventStore {
     if (query.since !== undefined) q = q.where('at', '>=', query.since);
     if (query.sha256 !== undefined) q = q.where('sha256', '=', query.sha256);
     if (query.kinds !== undefined && query.kinds.length > 0) q = q.where('kind', 'in', [...query.kinds]);
-    q = q.orderBy('at').orderBy('id');
+    // The (at, id) index serves both directions.
+    q = query.newestFirst === true ? q.orderBy('at', 'desc').orderBy('id', 'desc') : q.orderBy('at').orderBy('id');
     if (query.limit !== undefined) q = q.limit(query.limit);
     return (await q.execute()).map(eventOf);
   }

@@ -9,12 +9,14 @@ export interface EventQuery {
   since?: string;
   sha256?: string;
   kinds?: readonly DetectionEventKind[];
+  /** Newest first (at, then id, descending) instead of oldest first; with `limit`, the newest `limit` events. */
+  newestFirst?: boolean;
   limit?: number;
 }
 
 export interface EventStore {
   /** Adds events; an event whose id is stored already is left alone. Returns the ids that were new. */
   recordEvents(events: readonly DetectionEvent[]): Promise<string[]>;
-  /** Oldest first. */
+  /** Oldest first (by at, then id), or newest first with `newestFirst`. */
   listEvents(query: EventQuery): Promise<DetectionEvent[]>;
 }
