@@ -494,7 +494,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
         for (const e of flagging) engines.add(e);
         scans.push({ id: h.id, at: h.startedAt, trigger: h.trigger, flagging: [...flagging].sort(compareText), answered: answeredEngines.size });
       }
-      const events = q.sha256 === undefined ? (await store.events.listEvents({ limit: 10000 })).filter((e) => wanted.has(e.sha256)) : await store.events.listEvents({ sha256: q.sha256.toLowerCase(), limit: 10000 });
+      // The release's own events, selected by the store (sha256 IN …, in chunks), not the oldest 10,000 of every release filtered here.
+      const events = await store.events.listEvents({ sha256In: [...wanted], limit: 10000 });
       return c.json({ engines: [...engines].sort(compareText), scans, events: events as unknown as Array<Record<string, unknown>> }, 200);
     },
   );

@@ -222,6 +222,20 @@ describe('dashboard API routes', () => {
     assert.equal(acceptsGzip('gzipx'), false);
   });
 
+  it('timeline of the release: its events even behind more than 10,000 older events of other files', async () => {
+    const path = `/api/v1/products/${PRODUCT}/releases/${VERSION}/timeline`;
+    const before = (await call<TimelineBody>(path, 'read')).body.events;
+    assert.ok(before.length > 0);
+    const scanId = (await opened.scans.listScans({ limit: 1 }))[0]?.id;
+    assert.ok(scanId !== undefined);
+    const other = '0'.repeat(64);
+    await opened.events.recordEvents(
+      Array.from({ length: 10_001 }, (_, i) => ({ id: `older-${String(i).padStart(5, '0')}`, at: '2020-01-01T00:00:00.000Z', scanId, previousScanId: scanId, sha256: other, via: 'virustotal' as const, kind: 'new-detections' as const, before: [], after: ['X'], results: {} })),
+    );
+    const after = (await call<TimelineBody>(path, 'read')).body.events;
+    assert.deepEqual(after, before, 'the same events, oldest first, none of the other file');
+  });
+
   it('the new routes are in the OpenAPI document', async () => {
     const { body } = await call<{ paths: Record<string, Record<string, unknown>> }>('/api/v1/openapi.json', 'read');
     for (const [path, method] of [

@@ -9,6 +9,11 @@ export interface EventQuery {
   since?: string;
   sha256?: string;
   kinds?: readonly DetectionEventKind[];
+  /**
+   * Events of any of these files (the timeline of a release). An adapter may read a long list in chunks
+   * (bound parameters are limited); with `limit`, the newest/oldest `limit` of all of them. An empty list matches nothing.
+   */
+  sha256In?: readonly string[];
   /** Newest first (at, then id, descending) instead of oldest first; with `limit`, the newest `limit` events. */
   newestFirst?: boolean;
   limit?: number;
