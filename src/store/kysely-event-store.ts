@@ -52,12 +52,34 @@ export class KyselyEventStore implements EventStore {
   }
 
   async listEvents(query: EventQuery): Promise<DetectionEvent[]> {
+    if (query.sha256In === undefined) return (await this.listChunk(query, undefined)).map(eventOf);
+    // A release's files can be thousands: one query per chunk (SQLite binds at most 32,766 parameters, PostgreSQL
+    // 65,535), each with the order and limit, then the chunks merged in that order and cut to the limit.
+    const unique = [...new Set(query.sha256In.map((s) => s.toLowerCase()))];
+    const rows: Array<Selectable<DetectionEventTable>> = [];
+    for (let i = 0; i < unique.length; i += SHA256_CHUNK) rows.push(...(await this.listChunk(query, unique.slice(i, i + SHA256_CHUNK))));
+    const sign = query.newestFirst === true ? -1 : 1;
+    rows.sort((a, b) => sign * (compareText(a.at, b.at) || compareText(a.id, b.id)));
+    return (query.limit === undefined ? rows : rows.slice(0, query.limit)).map(eventOf);
+  }
+
+  private async listChunk(query: EventQuery, sha256s: string[] | undefined): Promise<Array<Selectable<DetectionEventTable>>> {
     let q = this.db.selectFrom('detection_event').selectAll();
     if (query.since !== undefined) q = q.where('at', '>=', query.since);
     if (query.sha256 !== undefined) q = q.where('sha256', '=', query.sha256);
+    if (sha256s !== undefined) q = q.where('sha256', 'in', sha256s);
     if (query.kinds !== undefined && query.kinds.length > 0) q = q.where('kind', 'in', [...query.kinds]);
-    q = q.orderBy('at').orderBy('id');
+    // The (at, id) index serves both directions.
+    q = query.newestFirst === true ? q.orderBy('at', 'desc').orderBy('id', 'desc') : q.orderBy('at').orderBy('id');
     if (query.limit !== undefined) q = q.limit(query.limit);
-    return (await q.execute()).map(eventOf);
+    return q.execute();
   }
+}
+
+/** Files per `sha256 IN (…)` query: well under every dialect's bound-parameter limit. */
+const SHA256_CHUNK = 500;
+
+/** Code-unit order, as SQL's `ORDER BY` on these ASCII columns (ISO times, hex/UUID ids). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -149,6 +149,6 @@ export const api = {
   certificates: (product?: string) => request<{ certificates: CertificateUsage[] }>(`/certificates${product === undefined ? '' : `?product=${seg(product)}`}`),
   /** One scan's files (path and sha256) and release: what names an event's file. */
   scanFiles: (id: string) => request<{ id: string; release: { product: string; version: string } | null; files: Array<{ path: string; sha256: string }> }>(`/scans/${seg(id)}`),
-  /** Events since `since` (oldest first, as the API lists them): the feed asks for the last 90 days. */
-  events: (since: string, limit = 10000) => request<{ events: DetectionEvent[] }>(`/events?since=${seg(since)}&limit=${limit}`),
+  /** The newest `limit` events since `since`, newest first (the store reads them by its (at, id) index backwards). */
+  events: (since: string, limit: number) => request<{ events: DetectionEvent[] }>(`/events?since=${seg(since)}&limit=${limit}&order=newest`),
 };

@@ -118,6 +118,22 @@ describe('HTTP API', () => {
     assert.equal((await get('/api/v1/nothing', 'read')).status, 404);
   });
 
+  it('events: oldest first by default; order=newest gives the newest `limit`, newest first', async () => {
+    const sha256 = 'f'.repeat(64);
+    const event = (id: string, at: string) => ({ id, at, scanId: 's1', previousScanId: 's0', sha256, via: 'virustotal' as const, kind: 'new-detections' as const, before: [], after: ['Microsoft'], results: {} });
+    await opened.events.recordEvents([event('ev-1', '2026-12-02T00:00:00.000Z'), event('ev-3', '2026-12-04T00:00:00.000Z'), event('ev-2', '2026-12-03T00:00:00.000Z')]);
+    const ids = async (query: string): Promise<string[]> => {
+      const r = await get(`/api/v1/events?since=2026-12-02T00:00:00Z${query}`, 'read');
+      assert.equal(r.status, 200);
+      return ((await r.json()) as { events: Array<{ id: string }> }).events.map((e) => e.id);
+    };
+    assert.deepEqual(await ids(''), ['ev-1', 'ev-2', 'ev-3']);
+    assert.deepEqual(await ids('&order=oldest&limit=2'), ['ev-1', 'ev-2']);
+    assert.deepEqual(await ids('&order=newest&limit=2'), ['ev-3', 'ev-2']);
+    assert.deepEqual(await ids('&order=newest'), ['ev-3', 'ev-2', 'ev-1']);
+    assert.equal((await get('/api/v1/events?order=sideways', 'read')).status, 400);
+  });
+
   it('the OpenAPI document is generated from the routes, with bearer security', async () => {
     assert.equal((await get('/api/v1/openapi.json')).status, 401);
     const r = await get('/api/v1/openapi.json', 'read');

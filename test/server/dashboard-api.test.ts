@@ -8,13 +8,15 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
 import { newToken, type TokenRole } from '../../src/core/access/tokens.ts';
 import { DEFAULT_GATE_POLICY } from '../../src/core/gate/release-gate.ts';
 import type { OpenedStore } from '../../src/core/releases/ports.ts';
-import { createApi } from '../../src/server/api.ts';
+import { acceptsGzip, createApi, GZIP_MIN_BYTES } from '../../src/server/api.ts';
 import { createStoreOpener } from '../../src/store/open-store.ts';
 import { OLD_VERSION, PRODUCT, VERSION, seedDashboard, type Seeded } from './dashboard-seed.ts';
 
@@ -58,6 +60,25 @@ async function call<T>(path: string, role: TokenRole, init: { method?: string; b
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   return { status: r.status, body: (await r.json()) as T };
+}
+
+/** A GET with Node's http client, which (unlike fetch) neither asks for nor undoes gzip: the bytes as sent. */
+function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { headers: { authorization: `Bearer ${tokens.read ?? ''}`, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+interface MatrixBody {
+  engines: string[];
+  files: Array<{ path: string; flagged: number; verdicts: Array<{ engine: string; kind: string | null }> }>;
 }
 
 interface StatusBody {
@@ -158,6 +179,61 @@ describe('dashboard API routes', () => {
     assert.deepEqual(Object.keys(body).sort(), ['id', 'name', 'role']);
     assert.equal(body.role, 'read');
     assert.ok(!JSON.stringify(body).includes(tokens.read ?? '?'));
+  });
+
+  it('matrix: gzipped when the client accepts it, the same JSON; ?files=flagged keeps the flagged files and their containers', async () => {
+    const path = `/api/v1/products/${PRODUCT}/releases/${VERSION}/matrix`;
+    const plain = await rawGet(path, {});
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.ok(plain.body.length >= GZIP_MIN_BYTES, `the seeded matrix is ${plain.body.length} bytes: too small to be gzipped`);
+    const zipped = await rawGet(path, { 'accept-encoding': 'br;q=1, gzip;q=0.8' });
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.equal(zipped.headers.vary, 'Accept-Encoding');
+    assert.ok(zipped.body.length < plain.body.length / 2);
+    assert.deepEqual(JSON.parse(gunzipSync(zipped.body).toString('utf8')), JSON.parse(plain.body.toString('utf8')));
+    assert.equal((await rawGet(path, { 'accept-encoding': 'gzip;q=0, identity' })).headers['content-encoding'], undefined);
+
+    const all = JSON.parse(plain.body.toString('utf8')) as MatrixBody;
+    assert.deepEqual(all.files.map((f) => f.path), ['setup.msi', 'setup.msi!/bin/app.exe', 'setup.msi!/bin/helper.dll', 'updater.exe']);
+    const flagged = await call<MatrixBody>(`${path}?files=flagged`, 'read');
+    assert.equal(flagged.status, 200);
+    assert.deepEqual(flagged.body.engines, all.engines, 'every engine that answered, as without the filter');
+    const flaggedPaths = all.files.filter((f) => f.flagged > 0).map((f) => f.path);
+    assert.ok(flaggedPaths.includes('setup.msi!/bin/app.exe'));
+    assert.deepEqual(
+      flagged.body.files.map((f) => f.path),
+      all.files.filter((f) => f.flagged > 0 || flaggedPaths.some((p) => p.startsWith(`${f.path}!/`))).map((f) => f.path),
+    );
+    assert.ok(flagged.body.files.some((f) => f.path === 'setup.msi' && f.flagged === 0), 'the container above a flagged member is kept');
+    assert.deepEqual(flagged.body.files, all.files.filter((f) => flagged.body.files.some((g) => g.path === f.path)), 'the kept files unchanged');
+    assert.equal((await call(`${path}?files=some`, 'read')).status, 400);
+  });
+
+  it('Accept-Encoding: gzip, x-gzip or * with a q-value above 0 (RFC 9110 §12.5.3)', () => {
+    assert.equal(acceptsGzip(undefined), false);
+    assert.equal(acceptsGzip('gzip, deflate, br'), true);
+    assert.equal(acceptsGzip('GZIP;Q=0.5'), true);
+    assert.equal(acceptsGzip('*'), true);
+    assert.equal(acceptsGzip('x-gzip'), true);
+    assert.equal(acceptsGzip('gzip;q=0'), false);
+    assert.equal(acceptsGzip('gzip;q=0.000, br'), false);
+    assert.equal(acceptsGzip('deflate, identity'), false);
+    assert.equal(acceptsGzip('gzipx'), false);
+  });
+
+  it('timeline of the release: its events even behind more than 10,000 older events of other files', async () => {
+    const path = `/api/v1/products/${PRODUCT}/releases/${VERSION}/timeline`;
+    const before = (await call<TimelineBody>(path, 'read')).body.events;
+    assert.ok(before.length > 0);
+    const scanId = (await opened.scans.listScans({ limit: 1 }))[0]?.id;
+    assert.ok(scanId !== undefined);
+    const other = '0'.repeat(64);
+    await opened.events.recordEvents(
+      Array.from({ length: 10_001 }, (_, i) => ({ id: `older-${String(i).padStart(5, '0')}`, at: '2020-01-01T00:00:00.000Z', scanId, previousScanId: scanId, sha256: other, via: 'virustotal' as const, kind: 'new-detections' as const, before: [], after: ['X'], results: {} })),
+    );
+    const after = (await call<TimelineBody>(path, 'read')).body.events;
+    assert.deepEqual(after, before, 'the same events, oldest first, none of the other file');
   });
 
   it('the new routes are in the OpenAPI document', async () => {

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EventStore } from '../../src/core/monitor/ports.ts';
+import type { DetectionEvent } from '../../src/core/monitor/detection-events.ts';
+import type { EventQuery, EventStore } from '../../src/core/monitor/ports.ts';
 import { exportStore, importStore } from '../../src/core/releases/export-records.ts';
 import type { ReleaseStore } from '../../src/core/releases/ports.ts';
 import { recordDetectionEvents } from '../../src/core/monitor/record-events.ts';
@@ -136,6 +137,45 @@ export function runScanStoreContract(options: ScanStoreContractOptions): void {
         assert.deepEqual(listed[0]?.results, { Microsoft: 'Trojan:Win32/Wacatac.B!ml' });
         assert.deepEqual((await events.listEvents({ since: '2026-12-03T00:00:00.000Z' })).map((e) => e.scanId), ['r4']);
         assert.deepEqual((await events.listEvents({ kinds: ['new-detections'] })).map((e) => e.scanId), ['r2']);
+      }));
+
+    it('events: newest first (at, then id, descending), with a limit the newest ones', () =>
+      withStore(async (scans, events) => {
+        await scans.beginScan(header('e1', '2026-12-01T00:00:00.000Z'));
+        const C = 'c'.repeat(64);
+        const event = (id: string, at: string, sha256: string): DetectionEvent => ({ id, at, scanId: 'e1', previousScanId: 'e0', sha256, via: 'virustotal', kind: 'new-detections', before: [], after: ['Microsoft'], results: { Microsoft: 'Trojan:Win32/Wacatac.B!ml' } });
+        // e-2 and e-3 share their time: the id orders them, both ways.
+        await events.recordEvents([
+          event('e-3', '2026-12-02T00:00:00.000Z', A),
+          event('e-1', '2026-12-01T00:00:00.000Z', A),
+          event('e-4', '2026-12-03T00:00:00.000Z', C),
+          event('e-2', '2026-12-02T00:00:00.000Z', B),
+        ]);
+        const ids = async (query: EventQuery): Promise<string[]> => (await events.listEvents(query)).map((e) => e.id);
+        assert.deepEqual(await ids({}), ['e-1', 'e-2', 'e-3', 'e-4']);
+        assert.deepEqual(await ids({ newestFirst: true }), ['e-4', 'e-3', 'e-2', 'e-1']);
+        assert.deepEqual(await ids({ newestFirst: true, limit: 2 }), ['e-4', 'e-3'], 'the newest two, not the oldest two reversed');
+        assert.deepEqual(await ids({ newestFirst: true, since: '2026-12-02T00:00:00.000Z' }), ['e-4', 'e-3', 'e-2']);
+        assert.deepEqual(await ids({ newestFirst: false, limit: 1 }), ['e-1']);
+        assert.deepEqual(await ids({ newestFirst: true, sha256: A }), ['e-3', 'e-1']);
+      }));
+
+    it('events of a list of files (longer than one query takes), oldest or newest first', () =>
+      withStore(async (scans, events) => {
+        await scans.beginScan(header('e1', '2026-12-01T00:00:00.000Z'));
+        const C = 'c'.repeat(64);
+        const event = (id: string, at: string, sha256: string): DetectionEvent => ({ id, at, scanId: 'e1', previousScanId: 'e0', sha256, via: 'virustotal', kind: 'new-detections', before: [], after: ['Microsoft'], results: {} });
+        await events.recordEvents([event('e-3', '2026-12-02T00:00:00.000Z', A), event('e-1', '2026-12-01T00:00:00.000Z', A), event('e-4', '2026-12-03T00:00:00.000Z', C), event('e-2', '2026-12-02T00:00:00.000Z', B)]);
+        const ids = async (query: EventQuery): Promise<string[]> => (await events.listEvents(query)).map((e) => e.id);
+        // 1,202 files: A first, B after the first chunk of any adapter that reads the list in chunks.
+        const fillers = Array.from({ length: 1200 }, (_, i) => i.toString(16).padStart(64, '0'));
+        const files = [A, ...fillers.slice(0, 700), B.toUpperCase(), ...fillers.slice(700)];
+        assert.deepEqual(await ids({ sha256In: files }), ['e-1', 'e-2', 'e-3'], 'every file of the list, however long, any case');
+        assert.deepEqual(await ids({ sha256In: files, newestFirst: true, limit: 2 }), ['e-3', 'e-2']);
+        assert.deepEqual(await ids({ sha256In: files, limit: 2 }), ['e-1', 'e-2']);
+        assert.deepEqual(await ids({ sha256In: files, since: '2026-12-02T00:00:00.000Z', newestFirst: true }), ['e-3', 'e-2']);
+        assert.deepEqual(await ids({ sha256In: [C, C] }), ['e-4']);
+        assert.deepEqual(await ids({ sha256In: [] }), [], 'an empty list matches nothing');
       }));
 
     it('the verdicts that stand: per file and engine the newest answer; a failure keeps the previous one', () =>

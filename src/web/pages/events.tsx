@@ -20,8 +20,7 @@ interface NamedFile {
 
 /** The events, newest first, with the release file each is about (from the scan that produced it), where known. */
 async function loadEvents(): Promise<Array<DetectionEvent & { file: NamedFile | null }>> {
-  const { events } = await api.events(new Date(Date.now() - FEED_DAYS * 86_400_000).toISOString());
-  const newest = [...events].reverse().slice(0, FEED_MAX);
+  const { events: newest } = await api.events(new Date(Date.now() - FEED_DAYS * 86_400_000).toISOString(), FEED_MAX);
   const scanIds = [...new Set(newest.map((e) => e.scanId))].slice(0, NAMED_SCANS);
   const names = new Map<string, NamedFile>();
   const scans = await Promise.all(scanIds.map((id) => api.scanFiles(id).catch(() => null)));
