@@ -102,10 +102,17 @@ function clamdRequest(
       // A reply that arrived before the error (clamd refused the stream and closed) is the answer.
       const text = replyText();
       if (text.trim() !== '') return finish({ kind: 'reply', text });
+      if (connected && (error.code === 'EPIPE' || error.code === 'ECONNRESET')) {
+        // clamd closes an INSTREAM over its StreamMaxLength; its "size limit exceeded" reply may still be unread in
+        // the kernel's buffer when the next write fails, and Node drops the socket on that error.
+        return finish({ kind: 'error', detail: `clamd at ${describeAddress(address)} closed the connection while the sample was being sent (${error.code}); a sample over clamd's StreamMaxLength (clamd.conf) is refused this way` });
+      }
       const why = error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? 'is not running or not listening' : 'could not be reached';
       finish({ kind: 'error', detail: `clamd at ${describeAddress(address)} ${why} (${error.code ?? oneLine(error.message, 80)})` });
     });
+    let connected = false;
     socket.once('connect', () => {
+      connected = true;
       send(socket, () => done).catch((error: unknown) => {
         if (isAbortError(error)) return finish(abortError(signal));
         // Reading the sample failed: no verdict can be had for it.
