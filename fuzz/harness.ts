@@ -146,7 +146,10 @@ export async function runFuzz(options: FuzzOptions): Promise<TargetResult[]> {
         if (reason !== 'done') {
           // The thread died or hung on case `current`: record it (once), then go on after it.
           const current = Atomics.load(counters, 0);
-          if (!failedAt.has(current)) result.failures.push(save(job.target, reason === 'hang' ? 'hang' : 'memory', current, reason === 'hang' ? `no progress for ${options.hangMs} ms of CPU time` : 'the worker thread died (V8 heap limit or an uncaught error)'));
+          if (!failedAt.has(current)) {
+            failedAt.add(current);
+            result.failures.push(save(job.target, reason === 'hang' ? 'hang' : 'memory', current, reason === 'hang' ? `no progress for ${options.hangMs} ms of CPU time` : 'the worker thread died (V8 heap limit or an uncaught error)'));
+          }
           result.cases += 1;
           if (current + 1 < job.end) queue.unshift({ target: job.target, start: current + 1, end: job.end });
         }
@@ -167,6 +170,8 @@ export async function runFuzz(options: FuzzOptions): Promise<TargetResult[]> {
 
       worker.on('message', (message: WorkerMessage) => {
         if (message.type === 'failure') {
+          // A thread's last message can arrive after its 'error' or 'exit' recorded the same case: one failure per case.
+          if (failedAt.has(message.index)) return;
           failedAt.add(message.index);
           result.failures.push(save(job.target, message.kind, message.index, message.detail));
         } else {
