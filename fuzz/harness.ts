@@ -162,7 +162,9 @@ export async function runFuzz(options: FuzzOptions): Promise<TargetResult[]> {
         if (seen !== lastSeen || Atomics.load(counters, 0) === -1) {
           lastSeen = seen;
           lastChangeCpu = cpuMicroseconds();
-        } else if (cpuMicroseconds() - lastChangeCpu > options.hangMs * 1000) {
+        } else if (cpuMicroseconds() - lastChangeCpu > options.hangMs * 1000 * Math.max(1, options.workers)) {
+          // The process's CPU time counts every fuzz thread: a sibling spinning on a hang of its own would otherwise
+          // use up this thread's deadline while this one waits for a core (seen on a loaded 2-core machine).
           settle('hang');
           void worker.terminate();
         }
