@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { peFixtures } from '../support/fixtures.ts';
 import { skipUnlessTools } from '../support/tools.ts';
-import { absolve, absolveJSON, AT, spawnAbsolve, TRUST_BOTH } from '../store/cli-harness.ts';
+import { absolve, absolveJSON, AT, startServe, TRUST_BOTH } from '../store/cli-harness.ts';
 import { absolveAsync, RELEASE, recordRelease, storeScan, vt, type RecordedRelease } from '../cases/case-fixture.ts';
 import { startSmtp, type LoopbackSmtp } from '../cases/smtp-fixture.ts';
 
@@ -102,16 +102,7 @@ describe('cases and submissions through the CLI', { timeout: 300_000 }, () => {
     const mcafee = absolveJSON<{ cases: CaseJSON[] }>(['cases', 'list', '--db', release.db, '--kind', 'false-positive']).cases.find((c) => c.vendor === 'McAfee');
     assert.ok(mcafee);
     // serve reads ./absolve.config.json of its working folder, as submit does.
-    const child = spawnAbsolve(['serve', '--port', '0', '--db', release.db], { cwd: scratch });
-    let stderr = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const m = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-        if (m?.[1] !== undefined) resolve(m[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-    });
+    const { url, stop } = await startServe(['--port', '0', '--db', release.db], { cwd: scratch });
     try {
       const r = await fetch(`${url}/api/v1/cases/${mcafee.id}`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(r.status, 200);
@@ -121,9 +112,7 @@ describe('cases and submissions through the CLI', { timeout: 300_000 }, () => {
       assert.match(pkg, /jane@contoso\.example/, 'the contact of the config\'s submission profile');
       assert.match(pkg, /Contoso Ltd/);
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await stop();
     }
   });
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { absolve, spawnAbsolve } from '../store/cli-harness.ts';
+import { absolve, startServe } from '../store/cli-harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'absolve-serve-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,26 +32,17 @@ describe('absolve tokens and serve', () => {
   it('serve answers /health and the API with a token, and stops on SIGTERM', async () => {
     const created = absolve(['tokens', 'create', '--role', 'admin', '--db', db, '--format', 'json']);
     const { token } = JSON.parse(created.stdout) as { token: string };
-    const child = spawnAbsolve(['serve', '--port', '0', '--db', db]);
-    let stderr = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const m = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-        if (m?.[1] !== undefined) resolve(m[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-    });
+    const server = await startServe(['--port', '0', '--db', db]);
+    const url = server.url;
     try {
       assert.equal((await fetch(`${url}/health`)).status, 200);
       assert.equal((await fetch(`${url}/api/v1/products`)).status, 401);
       const r = await fetch(`${url}/api/v1/tokens`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(r.status, 200);
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      assert.equal(await exited, 0);
+      assert.equal(await server.stop(), 0);
     }
+    const stderr = server.stderr();
     assert.ok(!stderr.includes(token), 'the token is not logged');
     assert.match(stderr, /GET \/api\/v1\/tokens 200/);
   });

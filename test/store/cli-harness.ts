@@ -65,6 +65,26 @@ export function spawnAbsolve(args: readonly string[], options: { cwd?: string } 
   return spawn(process.execPath, ['--import', tsxLoader, cliEntry, ...args], { cwd: options.cwd ?? repoRoot, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** `absolve serve` as a child process: resolves once it prints the address it serves; `stop` sends SIGTERM and returns its exit code. */
+export async function startServe(args: readonly string[], options: { cwd?: string } = {}): Promise<{ url: string; stderr: () => string; stop: () => Promise<number | null> }> {
+  const child = spawnAbsolve(['serve', ...args], options);
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const m = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (m?.[1] !== undefined) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+  const stop = async (): Promise<number | null> => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    return exited;
+  };
+  return { url, stderr: () => stderr, stop };
+}
+
 /** A release folder: release path → a PE fixture name, or `{ text }` for a plain file, or `{ fixture, overlay }` for a fixture with bytes appended (a distinct hash). */
 export type ReleaseLayout = Record<string, string | { text: string } | { fixture: string; overlay: string } | { file: string }>;
 
