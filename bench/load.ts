@@ -8,7 +8,7 @@
  *   npm run bench                                   (scale 0.01 at the end of the bench: 630 k rows; BENCH_SKIP_LOAD=1 skips it)
  *   npm run bench -- --scale 1                      (the same through the bench runner)
  *   node --import tsx bench/load.ts --scale 1 --db postgres   (the full size; seeding takes minutes)
- *   options: --scale S (0 < S ≤ 1), --db sqlite|postgres|both, --concurrency N (16), --requests N per route (300),
+ *   options: --scale S (0 < S ≤ 1), --db sqlite|postgres|both, --concurrency N[,N…] (1,2,4,8,16: a sweep), --requests N per route (300),
  *            --reseed (seed again even when a seeded store of that scale exists)
  *   profile: node --cpu-prof --cpu-prof-dir bench/.work/prof --import tsx bench/load.ts --scale 0.1 --db postgres
  *
@@ -36,12 +36,15 @@ import type { ReleaseStore } from '../src/core/releases/ports.ts';
 const root = resolve(import.meta.dirname, '..');
 const work = join(root, 'bench', '.work', 'load');
 const tsxLoader = import.meta.resolve('tsx');
+/** Issue 10's latency target for the release, matrix and events routes. */
+const P95_TARGET_MS = 50;
 const adminURL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Options {
   scale: number;
   dbs: Array<'sqlite' | 'postgres'>;
-  concurrency: number;
+  /** The in-flight counts to measure at, ascending (1 is always measured: the service time of each route). */
+  concurrency: number[];
   requests: number;
   reseed: boolean;
 }
@@ -65,10 +68,16 @@ function parseOptions(argv: string[]): Options {
   return {
     scale,
     dbs: db === 'both' ? ['sqlite', 'postgres'] : [db],
-    concurrency: Number(values.concurrency ?? 16),
+    concurrency: parseConcurrency(values.concurrency ?? process.env.BENCH_LOAD_CONCURRENCY ?? '1,2,4,8,16'),
     requests: Number(values.requests ?? 300),
     reseed: values.reseed === true,
   };
+}
+
+function parseConcurrency(text: string): number[] {
+  const counts = text.split(',').map((part) => Number(part.trim()));
+  if (counts.some((n) => !Number.isInteger(n) || n < 1 || n > 256)) throw new Error('--concurrency takes whole numbers from 1 to 256, comma-separated (e.g. 1,4,16)');
+  return [...new Set([1, ...counts])].sort((a, b) => a - b);
 }
 
 const tag = (scale: number): string => String(scale).replace('.', '_');
@@ -171,7 +180,7 @@ async function pgReachable(): Promise<boolean> {
 export async function benchLoad(argv: string[] = []): Promise<void> {
   const options = parseOptions(argv);
   const shape = shapeFor(options.scale);
-  console.log(`\nService load: ${shape.artifacts.toLocaleString('en')} artifacts × ${shape.engines} engines × ${shape.days} days = ${(shape.artifacts * shape.engines * shape.days).toLocaleString('en')} verdict rows (scale ${options.scale}); ${options.concurrency} concurrent, ${options.requests} requests per route`);
+  console.log(`\nService load: ${shape.artifacts.toLocaleString('en')} artifacts × ${shape.engines} engines × ${shape.days} days = ${(shape.artifacts * shape.engines * shape.days).toLocaleString('en')} verdict rows (scale ${options.scale}); ${options.concurrency.join(', ')} in flight, ${options.requests} requests per route`);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   for (const dialect of options.dbs) {
     if (dialect === 'postgres' && !(await pgReachable())) {
@@ -193,7 +202,7 @@ export async function benchLoad(argv: string[] = []): Promise<void> {
       const plan = {
         base: server.url,
         token: marker.token,
-        concurrency: options.concurrency,
+        concurrency: 1,
         requests: options.requests,
         routes: {
           release: marker.releases.map(rel),
@@ -204,15 +213,22 @@ export async function benchLoad(argv: string[] = []): Promise<void> {
       // A short warm-up (connections, statement caches, page cache), then the measured runs: one request at a time
       // (the service time of each route) and `concurrency` at a time (where queueing adds to it).
       await runClient({ ...plan, requests: Math.min(20, options.requests) });
-      for (const concurrency of [...new Set([1, options.concurrency])]) {
+      // Per route, the most requests in flight at which its p95 stayed under the target (issue 10: 50 ms).
+      const withinTarget: Record<string, number> = {};
+      const missedTarget = new Set<string>();
+      for (const concurrency of options.concurrency) {
         const result = await runClient({ ...plan, concurrency, requests: concurrency === 1 ? Math.min(100, options.requests) : options.requests });
         console.log(`  ${concurrency} at a time: ${result.rps.toFixed(0)} requests/s over ${result.seconds.toFixed(1)} s`);
         for (const route of ['release', 'matrix', 'events'] as const) {
           const r = result[route];
           if (r === undefined) continue;
+          if (r.p95 < P95_TARGET_MS && r.errors === 0) {
+            if (!missedTarget.has(route)) withinTarget[route] = concurrency;
+          } else missedTarget.add(route);
           console.log(`    ${route.padEnd(8)} p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms  p99 ${r.p99.toFixed(1).padStart(7)} ms  max ${r.max.toFixed(1).padStart(7)} ms  errors ${r.errors}/${r.n}  ${(r.avgBytes / 1024).toFixed(0)} KiB/answer`);
         }
       }
+      console.log(`  p95 < ${P95_TARGET_MS} ms up to: ${(['release', 'matrix', 'events'] as const).map((route) => `${route} ${withinTarget[route] === undefined ? 'none' : `${withinTarget[route]} in flight`}`).join(', ')}`);
       console.log(`  (load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
     } finally {
       await server.close();

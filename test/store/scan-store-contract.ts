@@ -201,6 +201,22 @@ export function runScanStoreContract(options: ScanStoreContractOptions): void {
         assert.deepEqual((await scans.currentVerdicts([A])).get(A)?.map((v) => v.engine), ['Kaspersky', 'Microsoft']);
       }));
 
+    it('the verdicts that stand come back field for field: any character in a detection name, nulls kept, per adapter', () =>
+      withStore(async (scans) => {
+        now = new Date('2026-12-01T00:00:00.000Z');
+        await scans.beginScan(header('f1', '2026-12-01T00:00:00.000Z'));
+        const hostile = 'Trojan.Gen"\\\u001e\u001f\n\t😈,]}';
+        const written = [
+          makeVerdict({ engine: 'Zeta', via: 'virustotal', category: 'malicious', result: hostile, engineVersion: '2.0', definitionsDate: '2026-11-30', scannedAt: '2026-11-30T23:59:59.999Z', detail: 'line 1\nline "2"' }),
+          makeVerdict({ engine: 'Alpha', via: 'virustotal', category: 'undetected', result: null, scannedAt: '2026-12-01T00:00:00.000Z' }),
+          makeVerdict({ engine: 'ClamAV', via: 'clamav', category: 'malicious', result: 'Win.Trojan.Agent-1', engineVersion: '1.4.3', definitionsDate: null, scannedAt: '2026-12-01T00:00:01.000Z' }),
+        ];
+        await scans.addVerdicts('f1', A, written, false);
+        const back = (await scans.currentVerdicts([A])).get(A);
+        // Ordered by adapter, then engine; each exactly as written (the classifier's label derived again).
+        assert.deepEqual(back, [written[2], written[1], written[0]]);
+      }));
+
     it('export → import → export: scans, verdicts and events survive byte for byte; a second import skips them', () =>
       withStore(async (scans, events, store) => {
         now = new Date('2026-12-01T00:00:00.000Z');
