@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { VerificationPolicy } from '../authenticode/index.ts';
 import { escapeForDisplay } from '../binary/index.ts';
@@ -86,6 +87,8 @@ export interface CliDeps {
 interface AuditFlags extends AuditOptionFlags {
   format: AuditFormat;
   output?: string;
+  /** `--report FORMAT=FILE`, repeatable: the same report in more formats, from the one audit. */
+  report?: string[];
   quiet?: boolean;
   color?: boolean;
   all?: boolean;
@@ -121,6 +124,7 @@ export function createProgram(deps: CliDeps): { run(argv: readonly string[]): Pr
     .addOption(new Option('-f, --format <format>', 'output format').choices(AUDIT_FORMATS).default('table'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout (a one-line summary goes to stderr)')
     .option('-q, --quiet', 'with --output: no summary line on stderr')
+    .option('--report <format=file>', 'also write the report in another format to a file, from the same audit (repeatable; e.g. --report sarif=absolve.sarif --report markdown=summary.md)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--no-color', 'no colours in the table')
     .option('--all', 'table: list every file, not only PEs, packages and files with findings')
     .option('--version-info', 'table: show company, product and file version of each PE (csv always has them)');
@@ -214,8 +218,11 @@ function registerHelpCommand(program: Command, deps: Pick<CliDeps, 'stdout'>): v
 async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Promise<number> {
   const setup = await resolveAuditSetup(deps, flags);
   const files = await walkAuditInputs(deps, paths, setup.exclude);
+  const extraReports = parseReportFlags(flags.report ?? [], flags.output);
   // Before any work: a report must never replace what it reports on.
-  if (flags.output !== undefined) await refuseProtectedOutput(flags.output, [{ files: [...paths, ...files.map((f) => f.fsPath)], folders: [], describe: 'an input of this audit' }]);
+  for (const target of [...(flags.output === undefined ? [] : [flags.output]), ...extraReports.map((r) => r.file)]) {
+    await refuseProtectedOutput(target, [{ files: [...paths, ...files.map((f) => f.fsPath)], folders: [], describe: 'an input of this audit' }]);
+  }
   const artifacts = await auditWithProgress(deps, files, setup, flags.progress);
   const report: AuditReport = {
     schema: AUDIT_SCHEMA,
@@ -235,7 +242,27 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
   } else {
     deps.stdout.write(text);
   }
+  for (const extra of extraReports) {
+    const rendered = renderReport(report, extra.format, { color: false, width: 100, all: flags.all === true, versionInfo: flags.versionInfo === true });
+    await writeOutputFile(extra.file, (write) => write(rendered));
+  }
   return auditExitCode(artifacts, report.summary, setup.failOn);
+}
+
+/** `--report FORMAT=FILE` values: a known format, a file, no file named twice (with --output either). */
+function parseReportFlags(values: readonly string[], output: string | undefined): Array<{ format: AuditFormat; file: string }> {
+  const seen = new Set(output === undefined ? [] : [resolvePath(output)]);
+  return values.map((value) => {
+    const at = value.indexOf('=');
+    const format = value.slice(0, at);
+    const file = value.slice(at + 1);
+    if (at < 0 || file === '' || !(AUDIT_FORMATS as readonly string[]).includes(format)) {
+      throw new AbsolveError('USAGE', `--report takes FORMAT=FILE with FORMAT one of ${AUDIT_FORMATS.join(', ')} (got '${escapeForDisplay(value)}')`);
+    }
+    if (seen.has(resolvePath(file))) throw new AbsolveError('USAGE', `--report: '${escapeForDisplay(file)}' is written twice`);
+    seen.add(resolvePath(file));
+    return { format: format as AuditFormat, file };
+  });
 }
 
 function renderReport(report: AuditReport, format: AuditFormat, table: TableOptions): string {

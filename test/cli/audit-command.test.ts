@@ -126,6 +126,32 @@ describe('absolve audit', () => {
     assert.equal(report.artifacts[0]?.path, 'test/fixtures/pe/signed-sha256.exe');
   });
 
+  it('--report writes more formats from the same audit: each equals what --format gives alone', () => {
+    const base = ['audit', 'examples/release', '--at', '2026-12-01T00:00:00Z'];
+    const sarif = join(scratch, 'one.sarif');
+    const markdown = join(scratch, 'one.md');
+    const r = absolve(...base, '--format', 'json', '--report', `sarif=${sarif}`, '--report', `markdown=${markdown}`);
+    assert.equal(r.code, 1, r.stderr);
+    const fromJson = JSON.parse(r.stdout) as AuditReport;
+    assert.equal(fromJson.summary.files > 0, true);
+    // The same renderings as separate runs (the run's own clock appears in SARIF and Markdown, so times are masked).
+    const mask = (text: string): string => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'T');
+    assert.equal(mask(readFileSync(sarif, 'utf8')), mask(absolve(...base, '--format', 'sarif').stdout));
+    assert.equal(mask(readFileSync(markdown, 'utf8')), mask(absolve(...base, '--format', 'markdown').stdout));
+    for (const [value, message] of [
+      ['xml=out.xml', /^absolve: USAGE: --report takes FORMAT=FILE with FORMAT one of table, json, sarif, junit, markdown, csv \(got 'xml=out\.xml'\) \(see `absolve audit --help`\)\n$/],
+      ['sarif=', /^absolve: USAGE: --report takes FORMAT=FILE/],
+      [`sarif=${sarif}`, /^absolve: USAGE: --report: '.*one\.sarif' is written twice \(see/],
+    ] as const) {
+      const bad = absolve(...base, '--output', sarif, '--report', value);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, message);
+    }
+    const intoInput = absolve('audit', 'test/fixtures/pe/signed-sha256.exe', '--report', 'json=test/fixtures/pe/signed-sha256.exe');
+    assert.equal(intoInput.code, 2);
+    assert.match(intoInput.stderr, /^absolve: [A-Z_]+: /);
+  });
+
   it('exits 2 with one line for a missing path, a bad flag value, an unreadable trust anchor', () => {
     const cases: Array<[string[], RegExp]> = [
       [['audit', 'no/such/folder'], /^absolve: PATH_NOT_FOUND: cannot read 'no\/such\/folder': no such file or folder\n$/],

@@ -149,7 +149,7 @@ describe('release add is the same audit as audit', () => {
     const audit = absolve(['audit', '--help']).stdout;
     const add = absolve(['release', 'add', '--help']).stdout;
     const flags = (help: string): string[] => [...help.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1] ?? '');
-    const missing = flags(audit).filter((f) => !['--output', '--quiet', '--color', '--no-color', '--all', '--version-info', '--format'].includes(f) && !flags(add).includes(f));
+    const missing = flags(audit).filter((f) => !['--output', '--report', '--quiet', '--color', '--no-color', '--all', '--version-info', '--format'].includes(f) && !flags(add).includes(f));
     assert.deepEqual(missing, []);
     for (const f of ['--config', '--pin-signer', '--expiry-days', '--no-containers', '--hashes', '--exclude', '--fail-on']) assert.ok(flags(add).includes(f), f);
   });
