@@ -4,7 +4,7 @@
  * store and the webhooks, and on PostgreSQL the quota limiter every worker shares.
  *
  * pg-boss timing (seconds) may be tuned through the environment, for tests and for slow engines:
- *   ABSOLVE_JOB_EXPIRE_SECONDS (900)       an active job whose worker went silent is retried after this
+ *   ABSOLVE_JOB_EXPIRE_SECONDS (120)       the lease: an active job whose worker went silent is retried after this
  *   ABSOLVE_JOB_RETRY_DELAY_SECONDS (30)   wait before a retry (doubled each time)
  *   ABSOLVE_JOB_MAINTENANCE_SECONDS (60)   how often expired jobs are looked for (cluster-wide)
  *   ABSOLVE_JOB_POLL_SECONDS (2)           how often an idle worker asks for jobs

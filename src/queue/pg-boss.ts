@@ -4,11 +4,13 @@
  * `absolve serve --no-worker` and N `absolve worker` processes on as many machines share the jobs.
  *
  * - A job is fetched with `SELECT … FOR UPDATE SKIP LOCKED`: one worker gets it.
- * - A worker that dies (SIGKILL, a lost machine) leaves its job `active`; after `expireInSeconds`
- *   pg-boss's maintenance (every `maintenanceIntervalSeconds`, once per cluster) fails it and it is
- *   retried (`retryLimit`) by any worker. pg-boss 10 has no heartbeat, so `expireInSeconds` must
- *   exceed the longest job: a job running longer is retried while it still runs (handlers are
- *   idempotent, so that costs time and quota, not data).
+ * - A worker that dies (SIGKILL, a lost machine) leaves its job `active`; `expireInSeconds` after
+ *   its last sign of life pg-boss's maintenance (every `maintenanceIntervalSeconds`, once per cluster)
+ *   fails it and it is retried (`retryLimit`) by any worker. pg-boss 10 has no heartbeat (v10's
+ *   maintenance expires `state = 'active' AND started_on + expire_in < now()`, src/plans.js), so a
+ *   living worker renews its lease itself: every third of `expireInSeconds` it moves the job's
+ *   `expire_in` to "now + expireInSeconds". A job may run for as long as it needs; a silent worker's
+ *   job is retried one lease after it went silent. (Handlers are idempotent all the same.)
  * - singletonKey: pg-boss 10 dedupes a key only per state or time slot, so the key is turned into
  *   the job's id (a name-based UUID) and the insert's `ON CONFLICT DO NOTHING` refuses a repeat
  *   for as long as pg-boss keeps the job (its retention, and the archive after that).
@@ -24,7 +26,7 @@ export const JOBS_SCHEMA = 'absolve_jobs';
 export interface PgBossQueueOptions {
   connectionString: string;
   schema?: string;
-  /** Seconds before an active job whose worker went silent is failed and retried (default 900: a VT lookup waiting for its quota may take minutes). */
+  /** The lease, in seconds: an active job whose worker went silent (no renewal) for this long is failed and retried (default 120; a running job renews it every third). */
   expireInSeconds?: number;
   /** Retries of a failed or expired job (default 5). */
   retryLimit?: number;
@@ -54,6 +56,12 @@ export function singletonJobId(kind: string, key: string): string {
 
 export class PgBossJobQueue implements JobQueue {
   private readonly queues = new Map<string, Promise<void>>();
+  /** The fetch loops of work(), one per slot; stop() waits for them. */
+  private readonly loops: Array<Promise<void>> = [];
+  /** Jobs being handled now: id → kind. */
+  private readonly running = new Map<string, string>();
+  private readonly wakers = new Set<() => void>();
+  private stopping = false;
   private constructor(
     private readonly boss: PgBoss,
     private readonly options: PgBossQueueOptions,
@@ -77,7 +85,7 @@ export class PgBossJobQueue implements JobQueue {
 
   private jobSettings(): { expireInSeconds: number; retryLimit: number; retryDelay: number; retryBackoff: boolean } {
     return {
-      expireInSeconds: this.options.expireInSeconds ?? 900,
+      expireInSeconds: this.options.expireInSeconds ?? 120,
       retryLimit: this.options.retryLimit ?? 5,
       retryDelay: this.options.retryDelaySeconds ?? 30,
       retryBackoff: this.options.retryBackoff ?? true,
@@ -116,15 +124,90 @@ export class PgBossJobQueue implements JobQueue {
 
   async work<P extends object>(kind: string, handler: JobHandler<P>, options: WorkOptions = {}): Promise<void> {
     await this.ensureQueue(kind);
-    // pg-boss 10 runs one job at a time per `work` call: N calls are N jobs at once.
-    for (let i = 0; i < Math.max(1, options.concurrency ?? 1); i++) {
-      await this.boss.work<P>(kind, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
-        for (const j of jobs) {
-          const job: Job<P> = { id: j.id, kind, payload: j.data, attempt: j.retryCount, createdAt: j.createdOn };
-          await handler(job);
-        }
-      });
+    // Our own fetch → handle → complete/fail loop, one per slot, rather than pg-boss's work(): pg-boss 10's worker
+    // fails a job whose handler runs past the job's expire_in as fetched (manager.js resolveWithinSeconds), which
+    // would undo the lease renewal below and retry a job that is still running.
+    for (let i = 0; i < Math.max(1, options.concurrency ?? 1); i++) this.loops.push(this.workLoop(kind, handler));
+  }
+
+  private async workLoop<P extends object>(kind: string, handler: JobHandler<P>): Promise<void> {
+    const idleMs = Math.max(0.5, this.options.pollingIntervalSeconds ?? 2) * 1000;
+    while (!this.stopping) {
+      let fetched: Array<PgBoss.JobWithMetadata<P>>;
+      try {
+        fetched = await this.boss.fetch<P>(kind, { batchSize: 1, includeMetadata: true });
+      } catch (error) {
+        // The database restarting: pg-boss's pool reconnects; try again after a pause.
+        if (!this.stopping) this.options.onError?.(`job queue: fetching ${kind} jobs: ${(error as Error).message}`);
+        await this.pause(idleMs);
+        continue;
+      }
+      const j = fetched[0];
+      if (j === undefined) {
+        await this.pause(idleMs);
+        continue;
+      }
+      await this.runJob(kind, j, handler);
     }
+  }
+
+  private async runJob<P extends object>(kind: string, j: PgBoss.JobWithMetadata<P>, handler: JobHandler<P>): Promise<void> {
+    const job: Job<P> = { id: j.id, kind, payload: j.data, attempt: j.retryCount, createdAt: j.createdOn };
+    const lease = this.keepLease(kind, j.id);
+    this.running.set(j.id, kind);
+    let failure: Error | undefined;
+    try {
+      await handler(job);
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    } finally {
+      lease.stop();
+    }
+    try {
+      // A job failed or completed by stop() meanwhile is left as it is (pg-boss only moves an active job).
+      if (failure === undefined) await this.boss.complete(kind, j.id);
+      else await this.boss.fail(kind, j.id, { message: failure.message });
+    } catch (error) {
+      // Unrecorded: the job stays active and is retried one lease from now (handlers are idempotent).
+      this.options.onError?.(`job queue: recording the end of ${kind} job ${j.id}: ${(error as Error).message}`);
+    } finally {
+      this.running.delete(j.id);
+    }
+  }
+
+  /** Waits `ms`, or less when stop() is called. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  /**
+   * Renews an active job's lease until stopped: `expire_in` becomes the time it has run plus a whole lease, so
+   * pg-boss's expiry (started_on + expire_in < now()) stays a lease ahead of the last renewal. A renewal that
+   * fails (the database restarting) is reported and tried again at the next tick; the lease covers two misses.
+   */
+  private keepLease(kind: string, jobId: string): { stop(): void } {
+    const leaseSeconds = this.jobSettings().expireInSeconds;
+    const schema = this.options.schema ?? JOBS_SCHEMA;
+    const renew = async (): Promise<void> => {
+      try {
+        await this.boss
+          .getDb()
+          .executeSql(`UPDATE ${schema}.job SET expire_in = (now() - started_on) + $3 * interval '1 second' WHERE name = $1 AND id = $2 AND state = 'active'`, [kind, jobId, leaseSeconds]);
+      } catch (error) {
+        this.options.onError?.(`job queue: renewing the lease of ${kind} job ${jobId}: ${(error as Error).message}`);
+      }
+    };
+    const timer = setInterval(() => void renew(), Math.max(1, leaseSeconds / 3) * 1000);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
   }
 
   async schedule<P extends object>(kind: string, cron: string, payload: P): Promise<void> {
@@ -134,6 +217,17 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async stop(options: { timeoutMs?: number } = {}): Promise<void> {
-    await this.boss.stop({ graceful: true, wait: true, close: true, timeout: options.timeoutMs ?? 30_000 });
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    this.stopping = true;
+    for (const wake of [...this.wakers]) wake();
+    // The running jobs may finish within the timeout; those that do not are failed now, so another worker retries
+    // them without waiting out a lease (what pg-boss's own stop does with its workers' jobs).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.loops), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    for (const [id, kind] of this.running) {
+      await this.boss.fail(kind, id, { message: 'the worker stopped before the job finished' }).catch(() => {});
+    }
+    await this.boss.stop({ graceful: true, wait: true, close: true, timeout: Math.max(1_000, timeoutMs) });
   }
 }

@@ -75,4 +75,46 @@ describe('PgBossJobQueue', { skip }, () => {
       await db.drop();
     }
   });
+
+  it('a job that runs longer than its lease is done once: the worker renews the lease; a stopped worker\'s job goes to another at once', async () => {
+    const db = await createTestDatabase('absolve_queue_lease');
+    // A 2 s lease checked every second: without renewal the job would be expired and retried within ~3 s.
+    const settings = { ...fast(db.url), expireInSeconds: 2, maintenanceIntervalSeconds: 1 };
+    const first = await PgBossJobQueue.start(settings);
+    const second = await PgBossJobQueue.start(settings);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const runs: string[] = [];
+      let release: () => void = () => {};
+      const longJob = new Promise<void>((resolve) => (release = resolve));
+      await first.work<{ n: number }>('slow', async (job) => {
+        runs.push(`first:${job.payload.n}:${job.attempt}`);
+        if (job.payload.n === 1) await new Promise((resolve) => setTimeout(resolve, 7_000));
+        else await longJob;
+      });
+      const id = await first.enqueue('slow', { n: 1 });
+      const state = async (jobId: string | null): Promise<string | undefined> => (await client.query<{ state: string }>('select state from absolve_jobs.job where id = $1', [jobId])).rows[0]?.state;
+      for (let i = 0; i < 200 && (await state(id)) !== 'completed'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(await state(id), 'completed');
+      assert.deepEqual(runs, ['first:1:0'], 'run once, by the worker that took it, though it ran 3.5 leases');
+      // Job 2 is held by the first worker when it stops (1 s to finish): it is failed at once and the second takes it.
+      const held = await first.enqueue('slow', { n: 2 });
+      for (let i = 0; i < 100 && !runs.includes('first:2:0'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      await second.work<{ n: number }>('slow', (job) => {
+        runs.push(`second:${job.payload.n}:${job.attempt}`);
+        return Promise.resolve();
+      });
+      await first.stop({ timeoutMs: 1_000 });
+      for (let i = 0; i < 100 && (await state(held)) !== 'completed'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      assert.equal(await state(held), 'completed');
+      assert.deepEqual(runs, ['first:1:0', 'first:2:0', 'second:2:1']);
+    } finally {
+      await client.end();
+      await first.stop({ timeoutMs: 1_000 });
+      await second.stop({ timeoutMs: 1_000 });
+      await db.drop();
+    }
+  });
 });
