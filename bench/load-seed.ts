@@ -10,9 +10,9 @@
  * engine e) — failure when (31i + 17e + d) mod 401 = 0, a detection when (i + e) mod 50 = 0 from
  * day i mod 90 on or when (7i + 13e + 3d) mod 997 = 0, otherwise undetected.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, SqliteAdapter, type Kysely } from 'kysely';
 import type { ReleaseStore } from '../src/core/releases/ports.ts';
-import { backfillCurrentVerdicts } from '../src/store/migrations.ts';
+import { backfillCurrentVerdicts, backfillFileVerdicts } from '../src/store/migrations.ts';
 import type { StoreDatabase } from '../src/store/schema.ts';
 import { draft } from '../test/store/sample-data.ts';
 
@@ -120,7 +120,7 @@ export async function seedLoadStore(
 
 /**
  * After bulk inserts (which bypass addVerdicts): the dropped index again, the standing verdicts, planner statistics.
- * The standing verdicts are derived as migration 0006 does (backfillCurrentVerdicts), over the last two days only:
+ * The standing verdicts are derived as migrations 0006 and 0007 do (backfillCurrentVerdicts), over the last two days only:
  * every file and engine is answered every day and the seed's failures never fall on two days in a row
  * ((31i + 17e + d) mod 401 = 0 cannot hold for d and d + 1), so the newest answer is always in one of them — the
  * same result as over all 90 days, without sorting 63 M rows.
@@ -129,5 +129,6 @@ async function finishSeed(db: Kysely<StoreDatabase>, lastDays: string[]): Promis
   await sql`CREATE INDEX verdict_sha256_via ON verdict (sha256, via, recorded_at)`.execute(db);
   await db.deleteFrom('verdict_current').execute();
   await backfillCurrentVerdicts(db as Kysely<unknown>, lastDays);
+  await backfillFileVerdicts(db as Kysely<unknown>, db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres');
   await sql`ANALYZE`.execute(db);
 }

@@ -8,7 +8,7 @@ import type { ScanDetail, ScanHeader, ScanTargetRecord, ScannedFile } from '../c
 import { countFile } from '../core/scans/scan-report.ts';
 import { makeVerdict } from '../core/scans/verdicts.ts';
 import type { EngineVia, Verdict, VerdictCategory } from '../core/scans/scan.types.ts';
-import { NO_ANSWER_CATEGORIES } from './migrations.ts';
+import { fileCellsAggregate, NO_ANSWER_CATEGORIES, type SQLDialect } from './migrations.ts';
 import type { ScanTable, StoreDatabase, VerdictTable } from './schema.ts';
 
 /** Rows per multi-row INSERT (12 columns): far below both databases' bound-parameter limits. */
@@ -42,7 +42,7 @@ function verdictOf(row: Pick<Selectable<VerdictTable>, 'engine' | 'via' | 'categ
   });
 }
 
-/** One aggregated verdict_current row, in the column order of currentVerdicts' json_array. */
+/** One verdict_current row as verdict_current_file holds it (fileCellsAggregate's column order). */
 type CurrentVerdictCell = [via: string, engine: string, category: string, result: string | null, engineVersion: string | null, definitionsDate: string | null, scannedAt: string, detail: string | null];
 
 function verdictOfCell([via, engine, category, result, engine_version, definitions_date, scanned_at, detail]: CurrentVerdictCell): Verdict {
@@ -61,6 +61,17 @@ function compareText(a: string, b: string): number {
 export async function keepCurrentVerdicts(db: Kysely<StoreDatabase>, rows: ReadonlyArray<Insertable<VerdictTable>>): Promise<void> {
   const answers = rows.filter((r) => !(NO_ANSWER_CATEGORIES as readonly string[]).includes(r.category));
   if (answers.length === 0) return;
+  const dialect = dialectOf(db);
+  const files = [...new Set(answers.map((r) => r.sha256))].sort(compareText);
+  // The files' verdict_current_file rows are their locks (migration 0007): created when new, then locked in one
+  // order before verdict_current moves, so two writers of one file (two engines' answers in two transactions) take
+  // turns, and the second one's aggregate, read after the first committed (READ COMMITTED: a snapshot per
+  // statement), holds both. SQLite has one writer at a time.
+  for (let i = 0; i < files.length; i += LOOKUP_CHUNK) {
+    const chunk = files.slice(i, i + LOOKUP_CHUNK);
+    await db.insertInto('verdict_current_file').values(chunk.map((sha256) => ({ sha256, cells: '[]' }))).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    if (dialect === 'postgres') await db.selectFrom('verdict_current_file').select('sha256').where('sha256', 'in', chunk).orderBy('sha256').forUpdate().execute();
+  }
   await db
     .insertInto('verdict_current')
     .values(answers)
@@ -86,6 +97,14 @@ export async function keepCurrentVerdicts(db: Kysely<StoreDatabase>, rows: Reado
         ),
     )
     .execute();
+  for (let i = 0; i < files.length; i += LOOKUP_CHUNK) {
+    const chunk = sql.join(files.slice(i, i + LOOKUP_CHUNK));
+    await sql`UPDATE verdict_current_file SET cells = (SELECT ${sql.raw(fileCellsAggregate(dialect))} FROM verdict_current v WHERE v.sha256 = verdict_current_file.sha256) WHERE sha256 IN (${chunk})`.execute(db);
+  }
+}
+
+function dialectOf(db: Kysely<StoreDatabase>): SQLDialect {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
 }
 
 export class KyselyScanStore implements ScanStore {
@@ -161,27 +180,19 @@ export class KyselyScanStore implements ScanStore {
   }
 
   /**
-   * From verdict_current (migration 0006): one row per (file, adapter, engine), read by its primary key's range.
-   * The rows are aggregated per file in the database into one JSON array (SQLite json_group_array,
-   * https://www.sqlite.org/json1.html#jgrouparray; PostgreSQL json_agg, https://www.postgresql.org/docs/current/functions-aggregate.html):
-   * the matrix of 100 files reads 7,000 rows per request, and the drivers' per-row, per-column cost (a JS object
-   * and nine strings each) measured ~3× the aggregate and one JSON.parse per file. JSON, not a separator, because
-   * detection names come from remote engines and may hold any character.
+   * From verdict_current_file (migration 0007): per file its standing verdicts as one JSON array, kept with
+   * verdict_current. The matrix of 100 files × 70 engines reads 100 rows, not 7,000: per row and column the
+   * drivers build a JS object and strings, and PostgreSQL walks the index range (~20 ms at 63 M verdict rows,
+   * bench/load.ts). JSON, not a separator, because detection names come from remote engines and may hold any character.
    */
   async currentVerdicts(sha256s: readonly string[]): Promise<Map<string, Verdict[]>> {
     const out = new Map<string, Verdict[]>();
     const unique = [...new Set(sha256s)];
-    const sqlite = this.db.getExecutor().adapter instanceof SqliteAdapter;
     for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
-      const chunk = sql.join(unique.slice(i, i + LOOKUP_CHUNK));
-      const cells = sqlite
-        ? sql`json_group_array(json_array(via, engine, category, result, engine_version, definitions_date, scanned_at, detail))`
-        : sql`json_agg(json_build_array(via, engine, category, result, engine_version, definitions_date, scanned_at, detail))`;
-      const { rows } = await sql<{ sha256: string; cells: unknown }>`SELECT sha256, ${cells} AS cells FROM verdict_current WHERE sha256 IN (${chunk}) GROUP BY sha256`.execute(this.db);
+      const rows = await this.db.selectFrom('verdict_current_file').select(['sha256', 'cells']).where('sha256', 'in', unique.slice(i, i + LOOKUP_CHUNK)).execute();
       for (const row of rows) {
-        // pg parses json columns itself (pg-types); SQLite hands over the text.
-        const list = (typeof row.cells === 'string' ? JSON.parse(row.cells) : row.cells) as CurrentVerdictCell[];
-        out.set(row.sha256, list.sort((a, b) => compareText(a[0], b[0]) || compareText(a[1], b[1])).map(verdictOfCell));
+        const list = JSON.parse(row.cells) as CurrentVerdictCell[];
+        if (list.length > 0) out.set(row.sha256, list.sort((a, b) => compareText(a[0], b[0]) || compareText(a[1], b[1])).map(verdictOfCell));
       }
     }
     return out;

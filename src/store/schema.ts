@@ -128,6 +128,13 @@ export interface VerdictTable {
 /** The newest answer per (sha256, via, engine): a verdict row, kept by KyselyScanStore.addVerdicts (migration 0006). */
 export type VerdictCurrentTable = VerdictTable;
 
+/** Migration 0007: per file, its verdict_current rows as one JSON array (see refreshFileVerdicts). */
+export interface VerdictCurrentFileTable {
+  sha256: string;
+  /** JSON: [[via, engine, category, result, engine_version, definitions_date, scanned_at, detail], …] */
+  cells: string;
+}
+
 export interface DetectionEventTable {
   id: string;
   at: string;
@@ -218,6 +225,7 @@ export interface StoreDatabase {
   scan_target: ScanTargetTable;
   verdict: VerdictTable;
   verdict_current: VerdictCurrentTable;
+  verdict_current_file: VerdictCurrentFileTable;
   product: ProductTable;
   release: ReleaseTable;
   certificate: CertificateTable;
@@ -229,4 +237,4 @@ export interface StoreDatabase {
 }
 
 /** Every table, children before parents (the order to empty them in). */
-export const STORE_TABLES = ['submission', 'case_event', 'case', 'api_token', 'alert_delivery', 'detection_event', 'verdict_current', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;
+export const STORE_TABLES = ['submission', 'case_event', 'case', 'api_token', 'alert_delivery', 'detection_event', 'verdict_current_file', 'verdict_current', 'verdict', 'scan_target', 'scan', 'artifact_finding', 'release_finding', 'release_artifact', 'artifact_signer', 'artifact', 'certificate', 'release', 'product'] as const;

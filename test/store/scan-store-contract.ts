@@ -4,6 +4,7 @@
  * database whose clock the test sets.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { DetectionEvent } from '../../src/core/monitor/detection-events.ts';
 import type { EventQuery, EventStore } from '../../src/core/monitor/ports.ts';
@@ -25,6 +26,8 @@ const B = 'b'.repeat(64);
 function header(id: string, startedAt: string, release: ScanHeader['release'] = null): ScanHeader {
   return { id, startedAt, finishedAt: null, trigger: 'cli', engines: ['virustotal', 'clamav'], release, inputs: ['dist'] };
 }
+
+const createHashHex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 function vt(engine: string, category: Verdict['category'], result: string | null = null): Verdict {
   return makeVerdict({ engine, via: 'virustotal', category, result, engineVersion: '1.0', definitionsDate: '2026-12-01', scannedAt: '2026-12-01T10:00:00.000Z' });
@@ -215,6 +218,17 @@ export function runScanStoreContract(options: ScanStoreContractOptions): void {
         const back = (await scans.currentVerdicts([A])).get(A);
         // Ordered by adapter, then engine; each exactly as written (the classifier's label derived again).
         assert.deepEqual(back, [written[2], written[1], written[0]]);
+      }));
+
+    it('concurrent writers of one file (different engines, different scans) all land in its standing verdicts', () =>
+      withStore(async (scans) => {
+        const files = Array.from({ length: 12 }, (_, i) => createHashHex(`concurrent file ${i}`));
+        const engines = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot'];
+        for (const engine of engines) await scans.beginScan(header(`w-${engine}`, '2026-12-01T00:00:00.000Z'));
+        // Every (file, engine) pair written by its own call, all at once: on PostgreSQL they run in parallel transactions.
+        await Promise.all(files.flatMap((file) => engines.map((engine) => scans.addVerdicts(`w-${engine}`, file, [vt(engine, 'malicious', `Trojan.${engine}`)], false))));
+        const current = await scans.currentVerdicts(files);
+        for (const file of files) assert.deepEqual(current.get(file)?.map((v) => v.engine), engines, file);
       }));
 
     it('export → import → export: scans, verdicts and events survive byte for byte; a second import skips them', () =>

@@ -64,7 +64,7 @@ describe('SQLite store', () => {
     const raw = new Database(path, { readonly: true });
     try {
       assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
-      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }, { name: '0003_cases' }, { name: '0003_events' }, { name: '0004_outbox' }, { name: '0005_tokens' }, { name: '0006_verdict_current' }]);
+      assert.deepEqual(raw.prepare('select name from absolve_migration').all(), [{ name: '0001_release_history' }, { name: '0002_scans' }, { name: '0003_cases' }, { name: '0003_events' }, { name: '0004_outbox' }, { name: '0005_tokens' }, { name: '0006_verdict_current' }, { name: '0007_verdict_current_file' }]);
       assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
     } finally {
       raw.close();
