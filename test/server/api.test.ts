@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
-import { newToken, type TokenRole } from '../../src/core/access/tokens.ts';
+import { hashToken, newToken, type TokenRole } from '../../src/core/access/tokens.ts';
 import { DEFAULT_GATE_POLICY } from '../../src/core/gate/release-gate.ts';
 import { makeVerdict } from '../../src/core/scans/index.ts';
 import { createApi } from '../../src/server/api.ts';
@@ -24,6 +24,8 @@ let server: ReturnType<typeof serve>;
 const log: string[] = [];
 const tokens: Partial<Record<TokenRole, string>> = {};
 const started: string[] = [];
+/** The API's clock: fixed, moved by the test of a token's last use. */
+let clock = new Date('2026-12-05T01:00:00Z');
 
 before(async () => {
   opened = await createStoreOpener({ env: {}, cwd: dir })(`sqlite:${join(dir, 'store', 'absolve.db')}`, { create: true, createFolders: true });
@@ -40,7 +42,7 @@ before(async () => {
   const app = createApi({
     store: opened,
     version: '9.9.9',
-    now: () => new Date('2026-12-05T01:00:00Z'),
+    now: () => clock,
     gatePolicy: DEFAULT_GATE_POLICY,
     log: (line) => log.push(line),
     startReleaseScan: (product, version) => {
@@ -85,6 +87,24 @@ describe('HTTP API', () => {
     const ok = await get('/api/v1/releases', 'read');
     assert.equal(ok.status, 200);
     assert.deepEqual(((await ok.json()) as { releases: Array<{ product: string; version: string }> }).releases.map((r) => `${r.product}@${r.version}`), ['contoso@1.0']);
+  });
+
+  it("a token's last use is recorded to the minute, not written on every request", async () => {
+    const lastUsed = async (): Promise<string | null | undefined> => (await opened.tokens.findTokenByHash(hashToken(tokens.admin ?? '')))?.lastUsedAt;
+    const at = (iso: string): void => void (clock = new Date(iso));
+    try {
+      at('2026-12-05T02:00:00.000Z');
+      assert.equal((await get('/api/v1/releases', 'admin')).status, 200);
+      assert.equal(await lastUsed(), '2026-12-05T02:00:00.000Z');
+      at('2026-12-05T02:00:59.000Z');
+      assert.equal((await get('/api/v1/releases', 'admin')).status, 200);
+      assert.equal(await lastUsed(), '2026-12-05T02:00:00.000Z', 'within the minute: no write');
+      at('2026-12-05T02:01:00.000Z');
+      assert.equal((await get('/api/v1/releases', 'admin')).status, 200);
+      assert.equal(await lastUsed(), '2026-12-05T02:01:00.000Z');
+    } finally {
+      at('2026-12-05T01:00:00Z');
+    }
   });
 
   it('a role too weak: 403; the right role acts', async () => {
