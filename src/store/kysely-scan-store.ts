@@ -15,6 +15,8 @@ import type { ScanTable, StoreDatabase, VerdictTable } from './schema.ts';
 const INSERT_CHUNK_ROWS = 200;
 /** Hashes per IN (…) list. */
 const LOOKUP_CHUNK = 500;
+/** previousVerdicts reads a file's newest answers in a window of this many rows per engine (a round, a retry). */
+const RECENT_ROWS_PER_ENGINE = 2;
 
 export function scanHeaderOf(row: Selectable<ScanTable>): ScanHeader {
   return {
@@ -47,6 +49,13 @@ type CurrentVerdictCell = [via: string, engine: string, category: string, result
 
 function verdictOfCell([via, engine, category, result, engine_version, definitions_date, scanned_at, detail]: CurrentVerdictCell): Verdict {
   return verdictOf({ via, engine, category, result, engine_version, definitions_date, scanned_at, detail });
+}
+
+/** A file's newest answer per engine as the port returns them: in (via, engine) order, with the scan of the newest. */
+function newestOf(rows: Array<Selectable<VerdictTable>>): { scanId: string; verdicts: Verdict[] } {
+  const list = rows.sort((a, b) => compareText(a.via, b.via) || compareText(a.engine, b.engine));
+  const latest = list.reduce((a, b) => (compareText(a.recorded_at, b.recorded_at) >= 0 ? a : b));
+  return { scanId: latest.scan_id, verdicts: list.map(verdictOf) };
 }
 
 function compareText(a: string, b: string): number {
@@ -173,10 +182,58 @@ export class KyselyScanStore implements ScanStore {
     return this.latestAnswers(sha256s, via, { notBefore, includeReused: false });
   }
 
+  /**
+   * A monitored file holds 90 days × 70 engines of answers; the comparison needs one per engine. The engines that
+   * ever answered are verdict_current's rows; the newest answers before the scan are read newest first, a window of
+   * RECENT_ROWS_PER_ENGINE rows per engine (`verdict_sha256_via` serves the order), and only a file where some
+   * engine's last answer is older than that window (an engine that stopped answering) is read whole.
+   */
   async previousVerdicts(sha256s: readonly string[], via: EngineVia, scanId: string): Promise<Map<string, { scanId: string; verdicts: Verdict[] }>> {
     const current = await this.db.selectFrom('scan').select('started_at').where('id', '=', scanId).executeTakeFirst();
     if (current === undefined) return new Map();
-    return this.newestAnswers(sha256s, { via, excludeScanId: scanId, recordedBefore: current.started_at });
+    const bounds = { via, excludeScanId: scanId, recordedBefore: current.started_at };
+    const unique = [...new Set(sha256s)];
+    const enginesOf = new Map<string, number>();
+    for (let i = 0; i < unique.length; i += LOOKUP_CHUNK) {
+      const counts = await this.db
+        .selectFrom('verdict_current')
+        .select(['sha256', (eb) => eb.fn.countAll<number | string>().as('engines')])
+        .where('sha256', 'in', unique.slice(i, i + LOOKUP_CHUNK))
+        .where('via', '=', via)
+        .groupBy('sha256')
+        .execute();
+      for (const row of counts) enginesOf.set(row.sha256, Number(row.engines));
+    }
+    const out = new Map<string, { scanId: string; verdicts: Verdict[] }>();
+    const readWhole: string[] = [];
+    for (const sha256 of unique) {
+      const engines = enginesOf.get(sha256);
+      if (engines === undefined) continue; // never answered by this adapter: nothing before
+      const window = engines * RECENT_ROWS_PER_ENGINE;
+      const rows = await this.db
+        .selectFrom('verdict')
+        .selectAll()
+        .where('sha256', '=', sha256)
+        .where('via', '=', via)
+        .where('recorded_at', '<=', bounds.recordedBefore)
+        .where('scan_id', '!=', scanId)
+        .where('category', 'not in', [...NO_ANSWER_CATEGORIES])
+        .orderBy('recorded_at', 'desc')
+        .orderBy('scan_id', 'desc')
+        .limit(window)
+        .execute();
+      const newest = new Map<string, Selectable<VerdictTable>>();
+      for (const row of rows) if (!newest.has(row.engine)) newest.set(row.engine, row);
+      // A full window that misses an engine: its newest answer, if any, lies further back.
+      if (rows.length === window && newest.size < engines) {
+        readWhole.push(sha256);
+        continue;
+      }
+      if (newest.size === 0) continue;
+      out.set(sha256, newestOf([...newest.values()]));
+    }
+    if (readWhole.length > 0) for (const [sha256, found] of await this.newestAnswers(readWhole, bounds)) out.set(sha256, found);
+    return out;
   }
 
   /**
@@ -223,11 +280,7 @@ export class KyselyScanStore implements ScanStore {
         const seen = engines.get(key);
         if (seen === undefined || compareText(seen.recorded_at, row.recorded_at) < 0 || (seen.recorded_at === row.recorded_at && compareText(seen.scan_id, row.scan_id) < 0)) engines.set(key, row);
       }
-      for (const [sha256, engines] of newest) {
-        const list = [...engines.values()].sort((a, b) => compareText(a.via, b.via) || compareText(a.engine, b.engine));
-        const latest = list.reduce((a, b) => (compareText(a.recorded_at, b.recorded_at) >= 0 ? a : b));
-        out.set(sha256, { scanId: latest.scan_id, verdicts: list.map(verdictOf) });
-      }
+      for (const [sha256, engines] of newest) out.set(sha256, newestOf([...engines.values()]));
     }
     return out;
   }

@@ -142,6 +142,55 @@ export function runScanStoreContract(options: ScanStoreContractOptions): void {
         assert.deepEqual((await events.listEvents({ kinds: ['new-detections'] })).map((e) => e.scanId), ['r2']);
       }));
 
+    it('the answers before a scan: per engine the newest recorded before it started, in a short or a long history', () =>
+      withStore(async (scans) => {
+        // 30 daily rounds over two files: E0–E3 answer every day, E4 fails about half the time, E5 answered on day 2
+        // only. The expectation is computed here from what was written, not by the store.
+        const engines = ['E0', 'E1', 'E2', 'E3', 'E4', 'E5'];
+        const files = [A, B];
+        const written: Array<{ scanId: string; sha256: string; engine: string; category: string; result: string | null; recordedAt: string }> = [];
+        const startedAt = new Map<string, string>();
+        let seed = 7;
+        const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+        for (let day = 0; day < 30; day++) {
+          const id = `h${String(day).padStart(2, '0')}`;
+          const at = new Date(Date.UTC(2026, 10, 1 + day)).toISOString();
+          startedAt.set(id, at);
+          now = new Date(at);
+          await scans.beginScan(header(id, at));
+          for (const file of files) {
+            const verdicts = engines.flatMap((engine, e) => {
+              if (e === 5 && day !== 2) return [];
+              const r = random();
+              const category = e === 4 && r < 0.5 ? 'failure' : r < 0.7 ? 'undetected' : 'malicious';
+              return [vt(engine, category, category === 'malicious' ? `Trojan.Gen.${day}` : null)];
+            });
+            now = new Date(Date.parse(at) + 1000);
+            await scans.addVerdicts(id, file, verdicts, false);
+            for (const v of verdicts) written.push({ scanId: id, sha256: file, engine: v.engine, category: v.category, result: v.result, recordedAt: now.toISOString() });
+          }
+        }
+        for (const probe of ['h00', 'h01', 'h03', 'h10', 'h29']) {
+          const got = await scans.previousVerdicts(files, 'virustotal', probe);
+          for (const file of files) {
+            const before = written.filter((w) => w.sha256 === file && w.scanId !== probe && w.recordedAt <= (startedAt.get(probe) ?? '') && !['failure', 'timeout', 'type-unsupported'].includes(w.category));
+            const newest = new Map<string, (typeof before)[number]>();
+            for (const w of before) {
+              const seen = newest.get(w.engine);
+              if (seen === undefined || seen.recordedAt < w.recordedAt) newest.set(w.engine, w);
+            }
+            const expected = [...newest.values()].sort((a, b) => (a.engine < b.engine ? -1 : 1));
+            const found = got.get(file);
+            if (expected.length === 0) {
+              assert.equal(found, undefined, `${probe} ${file}: nothing before`);
+              continue;
+            }
+            assert.deepEqual(found?.verdicts.map((v) => [v.engine, v.category, v.result]), expected.map((w) => [w.engine, w.category, w.result]), `${probe} ${file}`);
+            assert.equal(found?.scanId, expected.reduce((a, b) => (a.recordedAt >= b.recordedAt ? a : b)).scanId, `${probe} ${file}: the newest scan`);
+          }
+        }
+      }));
+
     it('events: newest first (at, then id, descending), with a limit the newest ones', () =>
       withStore(async (scans, events) => {
         await scans.beginScan(header('e1', '2026-12-01T00:00:00.000Z'));
