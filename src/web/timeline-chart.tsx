@@ -26,6 +26,15 @@ export const EVENT_LABELS: Record<string, string> = {
   'swapped-detections': 'swapped',
 };
 
+/** A detection-change kind as the chart marks it: its colour and short label (events feed, file page). */
+export function EventKind({ kind }: { kind: string }): ReactNode {
+  return (
+    <span className="event-kind" style={{ borderColor: EVENT_COLORS[kind] }}>
+      {EVENT_LABELS[kind] ?? kind}
+    </span>
+  );
+}
+
 function seconds(iso: string): number {
   return Date.parse(iso) / 1000;
 }

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { api, type DetectionEvent } from '../api.ts';
 import { href } from '../router.ts';
-import { EVENT_COLORS, EVENT_LABELS } from '../timeline-chart.tsx';
+import { EventKind } from '../timeline-chart.tsx';
 import { baseName, formatTime, PageHeader, shortHash, Show } from '../ui.tsx';
 import { useData } from '../use-data.ts';
 
@@ -65,9 +65,7 @@ export function EventsPage(): ReactNode {
                           <time dateTime={e.at}>{formatTime(e.at)}</time>
                         </td>
                         <td>
-                          <span className="event-kind" style={{ borderColor: EVENT_COLORS[e.kind] }}>
-                            {EVENT_LABELS[e.kind] ?? e.kind}
-                          </span>
+                          <EventKind kind={e.kind} />
                         </td>
                         <td title={e.sha256}>
                           {e.file === null ? (

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { api, type MatrixVerdict } from '../api.ts';
 import { href } from '../router.ts';
-import { EVENT_COLORS, EVENT_LABELS, TimelineChart } from '../timeline-chart.tsx';
+import { EventKind, TimelineChart } from '../timeline-chart.tsx';
 import { Badge, baseName, formatTime, kindLabel, PageHeader, Show, SignatureBadge } from '../ui.tsx';
 import { useData } from '../use-data.ts';
 import { CaseList, cn } from './release.tsx';
@@ -121,9 +121,7 @@ export function FilePage({ product, version, sha256 }: { product: string; versio
               <ol className="event-list">
                 {[...t.events].reverse().map((e) => (
                   <li key={e.id}>
-                    <span className="event-kind" style={{ borderColor: EVENT_COLORS[e.kind] }}>
-                      {EVENT_LABELS[e.kind] ?? e.kind}
-                    </span>{' '}
+                    <EventKind kind={e.kind} />{' '}
                     <time dateTime={e.at}>{formatTime(e.at)}</time> · {e.via}: {e.before.length} → {e.after.length} engines
                     {e.after.length > 0 && <span className="muted"> ({e.after.join(', ')})</span>}
                   </li>
