@@ -18,10 +18,9 @@ import { isDetection } from '../core/scans/scan.types.ts';
 import { requireRelease } from '../core/scans/release-roots.ts';
 import { summarizeScan } from '../core/scans/scan-report.ts';
 import { CASE_STATES, CASE_TRANSITIONS, DEFAULT_DUE_DAYS, isOpenState, type CaseRecord } from '../core/cases/case.types.ts';
-import { planSubmission, type SubmissionFile } from '../core/cases/submission-plan.ts';
+import { planSubmission, releaseSubmissionFiles, submissionFileOf, type SubmissionFile } from '../core/cases/submission-plan.ts';
 import { EMPTY_CASE_SETTINGS, type SubmissionProfile } from '../core/cases/settings.ts';
 import { buildVendorDirectory, type VendorDirectory } from '../core/vendors/index.ts';
-import { signerRef, signersOf, type ReleaseDetail } from '../core/releases/release.types.ts';
 
 /** JSON request bodies are small (actions, settings): anything larger is refused before it is read. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -529,13 +528,6 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
     },
   );
 
-  const fileOf = (release: ReleaseDetail, sha256: string, path: string | null): SubmissionFile | undefined => {
-    const a = release.artifacts.find((x) => x.path === path && x.sha256 === sha256) ?? release.artifacts.find((x) => x.sha256 === sha256);
-    if (a === undefined) return undefined;
-    const primary = signersOf(a).find((s) => s.role === 'primary');
-    return { sha256, path: a.path, size: a.size, signer: primary === undefined ? null : signerRef(primary.signer), signatureStatus: a.signature?.status ?? null };
-  };
-
   app.openapi(
     createRoute({
       method: 'get',
@@ -556,8 +548,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono<Env> {
       const release = await store.store.getRelease(k.release);
       let pkg: Record<string, unknown> | null = null;
       if (release !== undefined) {
-        const files = k.kind === 'false-positive' ? [fileOf(release, k.subject, k.path)].filter((f): f is SubmissionFile => f !== undefined) : [];
-        const releaseFiles = release.artifacts.filter((a) => !a.path.includes('!/')).map((a) => fileOf(release, a.sha256, a.path)).filter((f): f is SubmissionFile => f !== undefined);
+        const files = k.kind === 'false-positive' ? [submissionFileOf(release, k.subject, k.path)].filter((f): f is SubmissionFile => f !== undefined) : [];
+        const releaseFiles = releaseSubmissionFiles(release);
         const directory = deps.directory ?? buildVendorDirectory();
         const profile = deps.submission ?? EMPTY_CASE_SETTINGS.submission;
         pkg = planSubmission({ vendor: k.vendor, entry: directory.find(k.vendor), cases: [k], release: release.header, files, releaseFiles, profile, from: profile.contactEmail }) as unknown as Record<string, unknown>;

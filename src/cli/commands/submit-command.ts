@@ -11,11 +11,11 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { signersOf, signerRef, type ReleaseDetail } from '../../core/releases/release.types.ts';
+import type { ReleaseDetail } from '../../core/releases/release.types.ts';
 import { isOpenState, type CaseRecord } from '../../core/cases/case.types.ts';
 import { CaseError, MailSendError } from '../../core/cases/errors.ts';
 import type { SubmissionTools } from '../../core/cases/ports.ts';
-import { planSubmission, renderFieldSheet, stableMessageId, SUBMISSION_SCHEMA, type PlanInput, type SubmissionFile, type SubmissionPlan } from '../../core/cases/submission-plan.ts';
+import { planSubmission, releaseSubmissionFiles, renderFieldSheet, stableMessageId, submissionFileOf, SUBMISSION_SCHEMA, type PlanInput, type SubmissionFile, type SubmissionPlan } from '../../core/cases/submission-plan.ts';
 import { AbsolveError } from '../../core/errors.ts';
 import type { ContainerReader } from '../../core/ports.ts';
 import type { OpenedStore } from '../../core/releases/ports.ts';
@@ -54,13 +54,6 @@ interface PackageReport {
   email: { file: string; to: string; subject: string; messageId: string; status: EmailStatus } | null;
   form: { file: string; channels: string[] } | null;
   warnings: string[];
-}
-
-function fileOf(release: ReleaseDetail, sha256: string, preferredPath: string | null): SubmissionFile | undefined {
-  const artifact = release.artifacts.find((a) => a.path === preferredPath && a.sha256 === sha256) ?? release.artifacts.find((a) => a.sha256 === sha256);
-  if (artifact === undefined) return undefined;
-  const primary = signersOf(artifact).find((s) => s.role === 'primary');
-  return { sha256, path: artifact.path, size: artifact.size, signer: primary === undefined ? null : signerRef(primary.signer), signatureStatus: artifact.signature?.status ?? null };
 }
 
 /** The bytes of a released file: its blob, or for a container member, expanded again from its container's blob. */
@@ -124,12 +117,12 @@ async function runSubmit(deps: SubmitCommandDeps, ids: string[], flags: SubmitFl
         const files: SubmissionFile[] = [];
         if (first.kind === 'false-positive') {
           for (const c of group) {
-            const f = fileOf(release, c.subject, c.path);
+            const f = submissionFileOf(release, c.subject, c.path);
             if (f === undefined) throw new CaseError('SUBMISSION_FILE_MISSING', `case #${c.id}'s file ${c.subject} is not part of ${c.release.product}@${c.release.version}`);
             files.push(f);
           }
         }
-        const releaseFiles = release.artifacts.filter((a) => !a.path.includes('!/')).map((a) => fileOf(release, a.sha256, a.path)).filter((f): f is SubmissionFile => f !== undefined);
+        const releaseFiles = releaseSubmissionFiles(release);
         const input: PlanInput = { vendor: first.vendor, entry: directory.find(first.vendor), cases: group, release: release.header, files, releaseFiles, profile: settings.submission, from };
         const plan: SubmissionPlan = planSubmission(input);
         const folder = `${plan.folder}${first.kind === 'false-positive' ? '' : `-${first.kind}`}${groups.size > 1 && [...groups.values()].some((g) => g !== group && g[0]?.vendor === first.vendor) ? `-${first.release.version}` : ''}`;

@@ -8,7 +8,7 @@
  * no archive at all (hashes and links only) when the files exceed the vendor's size limit.
  */
 import { createHash } from 'node:crypto';
-import type { ReleaseHeader, SignerRef } from '../releases/release.types.ts';
+import { signerRef, signersOf, type ReleaseDetail, type ReleaseHeader, type SignerRef } from '../releases/release.types.ts';
 import type { VendorChannel, VendorEntry } from '../vendors/vendor.types.ts';
 import type { CaseRecord } from './case.types.ts';
 import type { SubmissionProfile } from './settings.ts';
@@ -249,4 +249,20 @@ export function renderFieldSheet(plan: SubmissionPlan, input: PlanInput): string
 /** The description for vendors without an email channel: the same text the email would carry. */
 function planText(input: PlanInput): string {
   return planSubmission({ ...input, entry: input.entry === undefined ? undefined : { ...input.entry, channels: [{ kind: 'email', address: 'form@invalid', status: 'listed', note: '' }], programmes: input.entry.programmes.map((p) => ({ ...p, contact: p.contact ?? 'form@invalid' })) } }).mail?.text ?? '';
+}
+
+/**
+ * A released file as a submission names it: the artifact at `preferredPath` with that hash (the case's own path),
+ * else the first with that hash; undefined when the release does not hold it.
+ */
+export function submissionFileOf(release: ReleaseDetail, sha256: string, preferredPath: string | null): SubmissionFile | undefined {
+  const artifact = release.artifacts.find((a) => a.path === preferredPath && a.sha256 === sha256) ?? release.artifacts.find((a) => a.sha256 === sha256);
+  if (artifact === undefined) return undefined;
+  const primary = signersOf(artifact).find((s) => s.role === 'primary');
+  return { sha256, path: artifact.path, size: artifact.size, signer: primary === undefined ? null : signerRef(primary.signer), signatureStatus: artifact.signature?.status ?? null };
+}
+
+/** The release's top-level files (not container members), as a submission lists the release around the files it submits. */
+export function releaseSubmissionFiles(release: ReleaseDetail): SubmissionFile[] {
+  return release.artifacts.filter((a) => !a.path.includes('!/')).map((a) => submissionFileOf(release, a.sha256, a.path)).filter((f): f is SubmissionFile => f !== undefined);
 }
