@@ -3,18 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { DailyQuotaExhaustedError, SlidingWindowLimiter } from '../../src/engines/quota/request-limiter.ts';
 import { VirtualClock } from '../support/virtual-clock.ts';
-
-/** The largest number of instants of `times` inside any half-open window [t, t + windowMs). */
-function maxInAnyWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < sorted.length; hi++) {
-    while ((sorted[hi] ?? 0) - (sorted[lo] ?? 0) >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
+import { maxInAnyWindow } from '../support/window-count.ts';
 
 describe('SlidingWindowLimiter', () => {
   test('property: the server never receives more than N requests in any window, whatever the latency and concurrency', async () => {

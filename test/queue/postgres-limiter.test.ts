@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { PostgresLimiter } from '../../src/engines/quota/postgres-limiter.ts';
 import { DailyQuotaExhaustedError, abortReason, type LimiterClock } from '../../src/engines/quota/request-limiter.ts';
+import { maxInAnyWindow } from '../support/window-count.ts';
 import { createTestDatabase, skipUnlessPostgres, type TestDatabase } from './postgres-database.ts';
 
 const skip = await skipUnlessPostgres();
@@ -54,17 +55,6 @@ class QuiescentClock implements LimiterClock {
       next.fire();
     });
   }
-}
-
-function maxInAnyWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < sorted.length; hi++) {
-    while ((sorted[hi] ?? 0) - (sorted[lo] ?? 0) >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
 }
 
 describe('PostgresLimiter (a quota shared by workers through PostgreSQL)', { skip, timeout: 300_000 }, () => {

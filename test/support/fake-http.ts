@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mulberry32 } from './seeded-random.ts';
+import { maxInAnyWindow } from './window-count.ts';
 
 export const serverNow = (): number => performance.timeOrigin + performance.now();
 
@@ -63,14 +64,7 @@ export class ReceiptQuota {
 
   /** The most receipts of `key` seen in any half-open window [t, t + windowMs). */
   maxInAnyWindow(key: string): number {
-    const sorted = [...(this.receipts.get(key) ?? [])].sort((a, b) => a - b);
-    let best = 0;
-    let lo = 0;
-    for (let hi = 0; hi < sorted.length; hi++) {
-      while ((sorted[hi] ?? 0) - (sorted[lo] ?? 0) >= this.settings.windowMs) lo++;
-      best = Math.max(best, hi - lo + 1);
-    }
-    return best;
+    return maxInAnyWindow(this.receipts.get(key) ?? [], this.settings.windowMs);
   }
 }
 
