@@ -7,7 +7,7 @@
  * deliveries per event id).
  *
  * Each worker reaches VirusTotal through its own loopback relay, so the test knows which worker
- * holds which request: worker A's relay holds A's fifth request of round 2 and never forwards it
+ * holds which request: worker A's relay holds A's second request of round 2 and never forwards it
  * (A dies with it), so the server's count shows that the retried job asked once.
  *
  * pg-boss timing for the test (worker environment): a job's lease (ABSOLVE_JOB_EXPIRE_SECONDS) is
@@ -43,6 +43,8 @@ interface WorkerEvent {
 class Relay {
   requests = 0;
   holdAt = Infinity;
+  /** Added before each answer is forwarded (ms): slows one worker so that the other surely gets jobs. */
+  delayMs = 0;
   held: Promise<string>;
   private onHeld!: (path: string) => void;
   server: Server;
@@ -65,8 +67,10 @@ class Relay {
     }
     const url = new URL(req.url ?? '/', this.target);
     const out = httpRequest(url, { method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
+      setTimeout(() => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      }, this.delayMs);
     });
     out.on('error', () => res.destroy());
     req.pipe(out);
@@ -219,9 +223,20 @@ describe('absolve worker: two workers share a 200-file monitor round on PostgreS
     const from = [a.events.length, b.events.length];
     const before = lookups().length;
     for (const sha of shas.slice(0, DETECTED)) fake.addKnownFile(sha, { Microsoft: 'Trojan:Win32/Wacatac.B!ml' });
-    relayA.holdAt = relayA.requests + 5;
+    // A (one job at a time) is killed in its second job of the round. B (four at a time) answers 25 ms slower
+    // so that it cannot finish the 200 jobs before A, polling every 0.5 s, takes two of them.
+    const startA = relayA.requests;
+    relayA.holdAt = startA + 2;
+    relayB.delayMs = 25;
     await round();
-    const heldPath = await relayA.held;
+    let timer: NodeJS.Timeout | undefined;
+    const heldPath = await Promise.race([
+      relayA.held,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`A made ${relayA.requests - startA} requests in round 2 within 90 s; jobs done: A ${doneIds([a], [from[0] ?? 0], 'monitor-artifact').length}, B ${doneIds([b], [from[1] ?? 0], 'monitor-artifact').length}; A's stderr: ${a.stderr.slice(-1500)}`)), 90_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    relayB.delayMs = 0;
     const heldSha = /([0-9a-f]{64})$/.exec(heldPath)?.[1] ?? '';
     a.child.kill('SIGKILL');
     await a.exited(); // after 'close': every line A wrote has been read
