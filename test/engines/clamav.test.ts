@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,11 +189,26 @@ describe('ClamAV over clamscan', { skip: skipClamscan }, () => {
   });
 
   test('the temporary copy of a member is removed afterwards', async () => {
-    const before = spawnSync('sh', ['-c', `ls -d ${tmpdir()}/absolve-scan-* 2>/dev/null | wc -l`], { encoding: 'utf8' }).stdout.trim();
-    const engine = createClamscanEngine({ databaseDir: await writeClamavTestDatabase(join(dir, 'db2')) });
-    await engine.scan(flaggedSample(), {});
-    const afterScan = spawnSync('sh', ['-c', `ls -d ${tmpdir()}/absolve-scan-* 2>/dev/null | wc -l`], { encoding: 'utf8' }).stdout.trim();
-    assert.equal(afterScan, before);
+    // A temporary folder of its own (os.tmpdir() reads TMPDIR on each call): other test files scanning at the same
+    // time write their own copies in the shared one.
+    const privateTmp = join(dir, 'tmp');
+    await mkdir(privateTmp);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
+    const created: string[] = [];
+    const watcher = watch(privateTmp, (_event, name) => void (name !== null && created.push(name)));
+    try {
+      assert.equal(tmpdir(), privateTmp);
+      const engine = createClamscanEngine({ databaseDir: await writeClamavTestDatabase(join(dir, 'db2')) });
+      const [verdict] = await engine.scan(flaggedSample(), {});
+      assert.equal(verdict?.category, 'malicious', 'the member was scanned (through its copy)');
+    } finally {
+      watcher.close();
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    assert.ok(created.some((name) => name.startsWith('absolve-scan-')), `the copy was made here (${created.join(', ')})`);
+    assert.deepEqual(await readdir(privateTmp), []);
   });
 
   test('a database directory that does not load: failure with clamscan\'s reason', async () => {

@@ -62,7 +62,16 @@ async function sqliteCensusOnce(path: string): Promise<StoreCensus> {
     if (integrity !== 'ok') extra.push(`integrity_check: ${String(integrity)}`);
     const fk = db.pragma('foreign_key_check') as unknown[];
     if (fk.length > 0) extra.push(`foreign_key_check: ${JSON.stringify(fk)}`);
-    return await census((sql) => Promise.resolve(db.prepare(sql).all() as Array<Record<string, unknown>>), extra);
+    // A statement SQLite refuses (no absolve_migration yet: killed before the schema existed) is a rejection census()
+    // catches, not a throw (better-sqlite3's prepare throws).
+    const query = (sql: string): Promise<Array<Record<string, unknown>>> => {
+      try {
+        return Promise.resolve(db.prepare(sql).all() as Array<Record<string, unknown>>);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+    return await census(query, extra);
   } finally {
     db.close();
   }
