@@ -236,17 +236,21 @@ async function runAudit(deps: CliDeps, paths: string[], flags: AuditFlags): Prom
   };
   const useColor = flags.color !== false && flags.output === undefined && deps.stdout.isTTY && process.env.NO_COLOR === undefined;
   const text = renderReport(report, flags.format, { color: useColor, width: terminalWidth(deps.stdout), all: flags.all === true, versionInfo: flags.versionInfo === true });
+  const code = auditExitCode(artifacts, report.summary, setup.failOn);
+  // Files first, and the exit code known, before anything goes to stdout: a reader that goes away (`| head -1`)
+  // ends the process at its broken pipe (cli-entry), which must neither lose a --report file nor exit 0.
+  for (const extra of extraReports) {
+    const rendered = renderReport(report, extra.format, { color: false, width: 100, all: flags.all === true, versionInfo: flags.versionInfo === true });
+    await writeOutputFile(extra.file, (write) => write(rendered));
+  }
+  process.exitCode = code;
   if (flags.output !== undefined) {
     await writeOutputFile(flags.output, (write) => write(text));
     if (flags.quiet !== true) deps.stderr.write(`${summaryText(report.summary)} Report written to ${flags.output}.\n`);
   } else {
     deps.stdout.write(text);
   }
-  for (const extra of extraReports) {
-    const rendered = renderReport(report, extra.format, { color: false, width: 100, all: flags.all === true, versionInfo: flags.versionInfo === true });
-    await writeOutputFile(extra.file, (write) => write(rendered));
-  }
-  return auditExitCode(artifacts, report.summary, setup.failOn);
+  return code;
 }
 
 /** `--report FORMAT=FILE` values: a known format, a file, no file named twice (with --output either). */

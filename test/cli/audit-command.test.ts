@@ -152,6 +152,13 @@ describe('absolve audit', () => {
     assert.match(intoInput.stderr, /^absolve: [A-Z_]+: /);
   });
 
+  it('a reader that goes away after one line (| head -1): the --report file is still written, and the exit code is the audit\'s', () => {
+    const report = join(scratch, 'piped.json');
+    const piped = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" --import tsx "${entry}" audit examples/release --no-progress --report json="${report}" | head -1 >/dev/null`], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(piped.status, 1, 'the policy violation, not 0 from the broken pipe');
+    assert.equal((JSON.parse(readFileSync(report, 'utf8')) as AuditReport).summary.policyMet, false);
+  });
+
   it('exits 2 with one line for a missing path, a bad flag value, an unreadable trust anchor', () => {
     const cases: Array<[string[], RegExp]> = [
       [['audit', 'no/such/folder'], /^absolve: PATH_NOT_FOUND: cannot read 'no\/such\/folder': no such file or folder\n$/],
