@@ -10,8 +10,9 @@
  * engine e) — failure when (31i + 17e + d) mod 401 = 0, a detection when (i + e) mod 50 = 0 from
  * day i mod 90 on or when (7i + 13e + 3d) mod 997 = 0, otherwise undetected.
  */
-import { sql, SqliteAdapter, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ReleaseStore } from '../src/core/releases/ports.ts';
+import { dialectOf } from '../src/store/kysely-scan-store.ts';
 import { backfillCurrentVerdicts, backfillFileVerdicts } from '../src/store/migrations.ts';
 import type { StoreDatabase } from '../src/store/schema.ts';
 import { draft } from '../test/store/sample-data.ts';
@@ -129,6 +130,6 @@ async function finishSeed(db: Kysely<StoreDatabase>, lastDays: string[]): Promis
   await sql`CREATE INDEX verdict_sha256_via ON verdict (sha256, via, recorded_at)`.execute(db);
   await db.deleteFrom('verdict_current').execute();
   await backfillCurrentVerdicts(db as Kysely<unknown>, lastDays);
-  await backfillFileVerdicts(db as Kysely<unknown>, db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres');
+  await backfillFileVerdicts(db as Kysely<unknown>, dialectOf(db));
   await sql`ANALYZE`.execute(db);
 }

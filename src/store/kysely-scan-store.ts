@@ -112,7 +112,7 @@ export async function keepCurrentVerdicts(db: Kysely<StoreDatabase>, rows: Reado
   }
 }
 
-function dialectOf(db: Kysely<StoreDatabase>): SQLDialect {
+export function dialectOf(db: Kysely<StoreDatabase>): SQLDialect {
   return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
 }
 
